@@ -1,0 +1,140 @@
+package sn37.miner.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The configuration keys: {@code config/application.properties} under the miner's home directory, overridden
+ * by environment variables (the key upper-cased, dots and dashes as underscores: {@code PIPELINE_DB_PATH}),
+ * overridden in turn by {@code --key=value} arguments. Only keys that the properties file declares may be
+ * overridden; anything else is an error, as a misspelt key would otherwise be ignored silently.
+ *
+ * <p>{@code ${home}} in a value is the miner's home directory.
+ */
+public final class Settings {
+    public static final String FILE = "config/application.properties";
+
+    private final Path home;
+    private final Map<String, String> values;
+
+    private Settings(Path home, Map<String, String> values) {
+        this.home = home;
+        this.values = values;
+    }
+
+    public static Settings load(Path home, Env env, List<String> overrides) {
+        Path file = home.resolve(FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException("configuration file not found: " + file
+                    + " (run from the miner's directory, or set -Dsn37.home to it)");
+        }
+        Properties props = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            props.load(r);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read " + file + ": " + e.getMessage());
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        props.stringPropertyNames().stream().sorted().forEach(k -> values.put(k, props.getProperty(k).strip()));
+        for (String key : List.copyOf(values.keySet())) {
+            env.get(envName(key)).ifPresent(v -> values.put(key, v));
+        }
+        for (Map.Entry<String, String> o : parseOverrides(overrides).entrySet()) {
+            if (!values.containsKey(o.getKey())) {
+                throw new ConfigException("unknown configuration key '" + o.getKey() + "' in --" + o.getKey() + "=...:"
+                        + " the keys are listed, with comments, in " + FILE);
+            }
+            values.put(o.getKey(), o.getValue());
+        }
+        String homeText = home.toAbsolutePath().normalize().toString();
+        values.replaceAll((k, v) -> v.replace("${home}", homeText));
+        return new Settings(home.toAbsolutePath().normalize(), values);
+    }
+
+    static Map<String, String> parseOverrides(List<String> args) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String arg : args) {
+            if (!arg.startsWith("--") || arg.indexOf('=') < 3) {
+                throw new ConfigException("unexpected argument '" + arg + "': configuration overrides are --key=value");
+            }
+            int eq = arg.indexOf('=');
+            out.put(arg.substring(2, eq), arg.substring(eq + 1));
+        }
+        return out;
+    }
+
+    public static String envName(String key) {
+        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    public String get(String key) {
+        String v = values.get(key);
+        if (v == null) throw new ConfigException("missing configuration key '" + key + "' in " + FILE);
+        return v;
+    }
+
+    public int getInt(String key, int min, int max) {
+        String v = get(key);
+        try {
+            int i = Integer.parseInt(v);
+            if (i < min || i > max) throw new NumberFormatException();
+            return i;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + " must be an integer in [" + min + ", " + max + "] (got '" + v + "')");
+        }
+    }
+
+    public boolean getBoolean(String key) {
+        String v = get(key).toLowerCase(Locale.ROOT);
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new ConfigException(key + " must be true or false (got '" + get(key) + "')");
+        }
+        return Boolean.parseBoolean(v);
+    }
+
+    /** A path value, resolved against the home directory when relative. */
+    public Path path(String key) {
+        return home.resolve(get(key)).normalize();
+    }
+
+    /** A copy with some keys replaced (tests, and the CLI's one-shot mode that needs no HTTP server). */
+    public Settings with(Map<String, String> replacements) {
+        Map<String, String> copy = new LinkedHashMap<>(values);
+        replacements.forEach((k, v) -> {
+            if (!copy.containsKey(k)) throw new ConfigException("unknown configuration key '" + k + "'");
+            copy.put(k, v);
+        });
+        return new Settings(home, copy);
+    }
+
+    public Properties asProperties() {
+        Properties p = new Properties();
+        p.putAll(values);
+        return p;
+    }
+
+    /** The effective configuration, one key per line, with secrets masked. */
+    public List<String> describe() {
+        List<String> lines = new ArrayList<>();
+        values.forEach((k, v) -> lines.add(k + " = " + (isSecretKey(k) && !v.isEmpty() ? "****" : v)));
+        return lines;
+    }
+
+    public static boolean isSecretKey(String key) {
+        String k = key.toLowerCase(Locale.ROOT);
+        return k.contains("token") || k.contains("password") || k.contains("secret") || k.endsWith("key");
+    }
+}

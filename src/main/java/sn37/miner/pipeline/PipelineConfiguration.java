@@ -1,0 +1,61 @@
+package sn37.miner.pipeline;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.Registry;
+import sn37.miner.config.PipelineSettings;
+import sn37.miner.run.RunStore;
+import sn37.miner.stage.RunParams;
+import sn37.miner.stage.Stage;
+
+/** Binds the beans the YAML routes refer to; a stage's step is bound as {@code <stage>-stage}. */
+final class PipelineConfiguration implements CamelConfiguration {
+    private final PipelineSettings settings;
+    private final RunStore store;
+    private final List<Stage> stages;
+    private final RunParams scheduleParams;
+    private final ScheduledExecutorService heartbeats;
+    private final String owner;
+    private RunQueue queue;
+
+    PipelineConfiguration(PipelineSettings settings, RunStore store, List<Stage> stages, RunParams scheduleParams,
+            ScheduledExecutorService heartbeats, String owner) {
+        this.settings = settings;
+        this.store = store;
+        this.stages = stages;
+        this.scheduleParams = scheduleParams;
+        this.heartbeats = heartbeats;
+        this.owner = owner;
+    }
+
+    @Override
+    public void configure(CamelContext ctx) {
+        Set<String> installed = stageNames(stages);
+        Registry r = ctx.getRegistry();
+        queue = new RunQueue(store, ctx.createProducerTemplate());
+        r.bind("runStore", store);
+        r.bind("runQueue", queue);
+        r.bind("runFlow", new RunFlow(store, settings, installed));
+        r.bind("runApi", new RunApi(store, queue, installed));
+        r.bind("apiErrors", new ApiErrors());
+        r.bind("apiAuth", new ApiAuth(settings));
+        r.bind("scheduledTrigger", new ScheduledTrigger(queue, scheduleParams));
+        r.bind("retrySweeper", new RetrySweeper(store, queue, settings));
+        Duration beat = settings.heartbeat();
+        for (Stage s : stages) {
+            r.bind(s.name() + "-stage", new StageStep(s, store, settings.workDir(), installed, owner, heartbeats, beat));
+        }
+    }
+
+    RunQueue queue() {
+        return queue;
+    }
+
+    static Set<String> stageNames(List<Stage> stages) {
+        return Set.copyOf(stages.stream().map(Stage::name).toList());
+    }
+}

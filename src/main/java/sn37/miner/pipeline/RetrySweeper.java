@@ -1,0 +1,45 @@
+package sn37.miner.pipeline;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sn37.miner.config.PipelineSettings;
+import sn37.miner.run.Run;
+import sn37.miner.run.RunConflictException;
+import sn37.miner.run.RunStore;
+import sn37.miner.stage.StageNames;
+
+/**
+ * Resumes runs that failed in upload or commit (a remote was down, a rate limit hit) once their backoff has
+ * elapsed, up to {@code pipeline.sweeper.max-retries} times. Other failures wait for a person.
+ */
+public final class RetrySweeper {
+    private static final Logger LOG = LoggerFactory.getLogger(RetrySweeper.class);
+
+    private final RunStore store;
+    private final RunQueue queue;
+    private final PipelineSettings settings;
+
+    RetrySweeper(RunStore store, RunQueue queue, PipelineSettings settings) {
+        this.store = store;
+        this.queue = queue;
+        this.settings = settings;
+    }
+
+    /** Returns the ids of the runs it resumed. */
+    public List<String> sweep() {
+        List<String> resumed = new ArrayList<>();
+        for (Run run : store.dueForRetry(StageNames.PUBLISH, settings.sweeperMaxRetries())) {
+            try {
+                queue.resume(run.id(), true);
+                resumed.add(run.id());
+                LOG.info("retry sweeper: resumed run {} (failed in {}; automatic retry {} of {})", run.id(),
+                        run.failedStage(), run.autoRetries() + 1, settings.sweeperMaxRetries());
+            } catch (RunConflictException e) {
+                LOG.info("retry sweeper: run {} not resumed: {}", run.id(), e.getMessage());
+            }
+        }
+        return resumed;
+    }
+}

@@ -1,0 +1,122 @@
+package sn37.miner.pipeline;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.camel.Exchange;
+import sn37.miner.competition.CompetitionSchedule;
+import sn37.miner.config.Json;
+import sn37.miner.run.Run;
+import sn37.miner.run.RunReport;
+import sn37.miner.run.RunStatus;
+import sn37.miner.run.RunStore;
+import sn37.miner.stage.RunParams;
+import sn37.miner.stage.StageNames;
+
+/** The REST handlers behind {@code routes/api.yaml}. Long work never runs here: runs are queued. */
+public final class RunApi {
+    private static final int MAX_LIST = 500;
+
+    private final RunStore store;
+    private final RunQueue queue;
+    private final Set<String> installed;
+
+    RunApi(RunStore store, RunQueue queue, Set<String> installed) {
+        this.store = store;
+        this.queue = queue;
+        this.installed = installed;
+    }
+
+    public void createRun(Exchange ex) throws JsonProcessingException {
+        submit(ex, Run.PIPELINE);
+    }
+
+    public void runStage(Exchange ex) throws JsonProcessingException {
+        String stage = ex.getIn().getHeader("stage", String.class);
+        if (!StageNames.ORDER.contains(stage)) {
+            throw new ApiException(404, "no stage '" + stage + "': the stages are " + String.join(", ", StageNames.ORDER));
+        }
+        if (!installed.contains(stage)) {
+            throw new ApiException(404, "stage '" + stage + "' is not available in this build; available: "
+                    + String.join(", ", StageNames.ORDER.stream().filter(installed::contains).toList()));
+        }
+        submit(ex, stage);
+    }
+
+    private void submit(Exchange ex, String kind) throws JsonProcessingException {
+        RunParams params = parseParams(ex.getIn().getBody(String.class));
+        String key = ex.getIn().getHeader("Idempotency-Key", String.class);
+        if (key != null && (key.isBlank() || key.length() > 150)) {
+            throw new ApiException(400, "Idempotency-Key must be 1 to 150 characters");
+        }
+        RunStore.Created c = queue.submit(kind, params, "HTTP", key == null ? null : "http:" + key);
+        respond(ex, c.created() ? 202 : 200, Map.of("runId", c.run().id(), "status", c.run().status().name(),
+                "created", c.created()));
+    }
+
+    static RunParams parseParams(String body) throws JsonProcessingException {
+        if (body == null || body.isBlank()) return RunParams.defaults();
+        if (!body.strip().startsWith("{")) {
+            throw new ApiException(400, "the request body must be a JSON object of run parameters");
+        }
+        return Json.mapper().readValue(body, RunParams.class);
+    }
+
+    public void listRuns(Exchange ex) throws JsonProcessingException {
+        String status = ex.getIn().getHeader("status", String.class);
+        RunStatus filter = null;
+        if (status != null && !status.isBlank()) {
+            try {
+                filter = RunStatus.valueOf(status.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new ApiException(400, "status must be one of " + List.of(RunStatus.values()) + " (got '" + status + "')");
+            }
+        }
+        int limit = intParam(ex, "limit", 50, 1, MAX_LIST);
+        List<RunReport> runs = store.list(filter, limit).stream().map(RunReport::summary).toList();
+        respond(ex, 200, Map.of("runs", runs));
+    }
+
+    public void getRun(Exchange ex) throws JsonProcessingException {
+        respond(ex, 200, RunReport.of(store, ex.getIn().getHeader("runId", String.class)));
+    }
+
+    public void resumeRun(Exchange ex) throws JsonProcessingException {
+        Run run = queue.resume(ex.getIn().getHeader("runId", String.class), false);
+        respond(ex, 202, Map.of("runId", run.id(), "status", run.status().name(), "attempt", run.attempt()));
+    }
+
+    public void cancelRun(Exchange ex) throws JsonProcessingException {
+        Run run = store.requestCancel(ex.getIn().getHeader("runId", String.class));
+        respond(ex, 202, Map.of("runId", run.id(), "status", run.status().name(), "cancelRequested",
+                run.cancelRequested()));
+    }
+
+    public void competitions(Exchange ex) throws JsonProcessingException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        for (String name : CompetitionSchedule.NAMES) body.put(name, CompetitionSchedule.named(name));
+        respond(ex, 200, body);
+    }
+
+    private static int intParam(Exchange ex, String name, int dflt, int min, int max) {
+        String v = ex.getIn().getHeader(name, String.class);
+        if (v == null || v.isBlank()) return dflt;
+        try {
+            int i = Integer.parseInt(v);
+            if (i >= min && i <= max) return i;
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new ApiException(400, name + " must be an integer in [" + min + ", " + max + "] (got '" + v + "')");
+    }
+
+    private static void respond(Exchange ex, int status, Object body) throws JsonProcessingException {
+        ex.getMessage().removeHeaders("*");
+        ex.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        ex.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        ex.getMessage().setBody(Json.mapper().writeValueAsString(body));
+    }
+}

@@ -1,0 +1,175 @@
+package sn37.miner.pipeline;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sn37.miner.config.Json;
+import sn37.miner.run.ArtifactRecord;
+import sn37.miner.run.Run;
+import sn37.miner.run.RunStatus;
+import sn37.miner.run.RunStore;
+import sn37.miner.run.StageExecution;
+import sn37.miner.run.StageStatus;
+import sn37.miner.stage.Artifact;
+import sn37.miner.stage.RunParams;
+import sn37.miner.stage.Stage;
+import sn37.miner.stage.StageContext;
+import sn37.miner.stage.StageException;
+
+/**
+ * Wraps one stage with the run store, and owns the restart rules: skip a stage that already SUCCEEDED in
+ * this run (unless its artifacts are gone), check the stages it needs, enforce its start limit, claim it for
+ * this attempt (one winner), run it with a heartbeat, record outputs and artifacts or the error.
+ */
+public final class StageStep implements Processor {
+    private static final Logger LOG = LoggerFactory.getLogger(StageStep.class);
+
+    private final Stage stage;
+    private final RunStore store;
+    private final Path workRoot;
+    private final Set<String> installed;
+    private final String owner;
+    private final ScheduledExecutorService heartbeats;
+    private final Duration heartbeatEvery;
+
+    StageStep(Stage stage, RunStore store, Path workRoot, Set<String> installed, String owner,
+            ScheduledExecutorService heartbeats, Duration heartbeatEvery) {
+        this.stage = stage;
+        this.store = store;
+        this.workRoot = workRoot;
+        this.installed = installed;
+        this.owner = owner;
+        this.heartbeats = heartbeats;
+        this.heartbeatEvery = heartbeatEvery;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        execute(exchange.getIn().getHeader(RunFlow.RUN_ID, String.class));
+    }
+
+    void execute(String runId) {
+        String name = stage.name();
+        Run run = store.get(runId);
+        if (run.status() != RunStatus.RUNNING) {
+            throw new ClaimLostException("run " + runId + " is " + run.status() + ", not RUNNING: stage " + name + " not started");
+        }
+        if (run.cancelRequested()) throw new RunCancelledException(name);
+        RunParams params = RunFlow.params(run);
+
+        Optional<StageExecution> last = store.latestStage(runId, name);
+        if (last.isPresent() && last.get().status() == StageStatus.SUCCEEDED && !stage.allowRerunIfSucceeded()) {
+            List<String> broken = brokenArtifacts(runId, name);
+            if (broken.isEmpty()) {
+                LOG.info("run {} stage {}: already SUCCEEDED in attempt {}, skipped", runId, name, last.get().attempt());
+                return;
+            }
+            LOG.warn("run {} stage {}: SUCCEEDED before, but its artifacts changed or vanished ({}): running it again",
+                    runId, name, String.join(", ", broken));
+        }
+        if (store.countStarts(runId, name) >= stage.startLimit()) {
+            throw new StageFailedException(name, "stage " + name + " has started " + stage.startLimit()
+                    + " times in run " + runId + ", its limit: start a new run", null);
+        }
+        StageExecution exec = store.claimStage(runId, name, run.attempt(), owner).orElseThrow(() ->
+                new ClaimLostException("stage " + name + " of run " + runId + " attempt " + run.attempt()
+                        + " is owned by another consumer"));
+
+        long t0 = System.nanoTime();
+        ScheduledFuture<?> beat = heartbeats.scheduleAtFixedRate(() -> beat(exec), heartbeatEvery.toMillis(),
+                heartbeatEvery.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            checkRequirements(runId, params);
+            StageContext ctx = new StageContext(runId, run.attempt(), params, workRoot.resolve(runId),
+                    new RecordedOutputs(store, runId), () -> store.get(runId).cancelRequested());
+            LOG.info("run {} stage {}: started (attempt {})", runId, name, run.attempt());
+            Object outputs = stage.run(ctx);
+            String json = Json.mapper().writeValueAsString(outputs);
+            List<ArtifactRecord> artifacts = ctx.artifacts().stream().map(a -> record(runId, a)).toList();
+            store.stageSucceeded(exec, json, artifacts);
+            LOG.info("run {} stage {}: SUCCEEDED in {} s", runId, name, String.format("%.2f", (System.nanoTime() - t0) / 1e9));
+        } catch (Exception e) {
+            String message = describe(e);
+            store.stageFailed(exec, message);
+            LOG.warn("run {} stage {}: FAILED: {}", runId, name, message, e instanceof StageException ? null : e);
+            throw new StageFailedException(name, message, e);
+        } finally {
+            beat.cancel(false);
+        }
+    }
+
+    private void checkRequirements(String runId, RunParams params) {
+        for (String needed : stage.requires(params)) {
+            Optional<StageExecution> r = store.latestStage(runId, needed);
+            if (r.isPresent() && r.get().status() == StageStatus.SUCCEEDED) continue;
+            if (!installed.contains(needed)) {
+                throw new StageException("stage " + stage.name() + " needs the outputs of stage " + needed
+                        + ", which is not available in this build: the run stops here");
+            }
+            throw new StageException("stage " + stage.name() + " needs the outputs of stage " + needed
+                    + ", which has not succeeded in run " + runId);
+        }
+    }
+
+    private List<String> brokenArtifacts(String runId, String name) {
+        return store.artifacts(runId).stream()
+                .filter(a -> a.stage().equals(name))
+                .filter(a -> {
+                    Path p = Path.of(a.path());
+                    try {
+                        return !Files.isRegularFile(p) || Files.size(p) != a.sizeBytes();
+                    } catch (Exception e) {
+                        return true;
+                    }
+                })
+                .map(ArtifactRecord::name)
+                .toList();
+    }
+
+    private void beat(StageExecution exec) {
+        try {
+            store.heartbeat(exec.id());
+        } catch (RuntimeException e) {
+            LOG.warn("heartbeat of stage execution {} failed: {}", exec.id(), e.getMessage());
+        }
+    }
+
+    private static ArtifactRecord record(String runId, Artifact a) {
+        return new ArtifactRecord(runId, a.name(), null, a.path().toString(), a.sizeBytes(), a.sha256(), null);
+    }
+
+    /** Our own exceptions carry messages written for the user; anything else is named by its type. */
+    static String describe(Throwable e) {
+        if (e instanceof StageException || e instanceof IllegalArgumentException
+                || e.getClass().getPackageName().startsWith("sn37.miner")) {
+            return e.getMessage();
+        }
+        return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    private record RecordedOutputs(RunStore store, String runId) implements StageContext.Outputs {
+        @Override
+        public <T> Optional<T> of(String stage, Class<T> type) {
+            return store.latestStage(runId, stage)
+                    .filter(s -> s.status() == StageStatus.SUCCEEDED && s.outputsJson() != null)
+                    .map(s -> {
+                        try {
+                            return Json.mapper().readValue(s.outputsJson(), type);
+                        } catch (Exception e) {
+                            throw new StageException("recorded outputs of stage " + stage + " in run " + runId
+                                    + " cannot be read as " + type.getSimpleName() + ": " + e.getMessage(), e);
+                        }
+                    });
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package sn37.miner.stage;
+
+import java.util.List;
+
+/** The stages this build provides, in pipeline order. */
+public final class BuiltInStages {
+    private BuiltInStages() {}
+
+    public static List<Stage> all() {
+        return List.of(new FetchData(), new Gate());
+    }
+}

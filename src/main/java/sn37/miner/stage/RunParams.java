@@ -1,0 +1,125 @@
+package sn37.miner.stage;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The parameters of a run: the reference miner's flags (JSON names are the flag names without dashes; the
+ * bittensor dotted flags use underscores: {@code --wallet.name} is {@code wallet_name}) plus the explicit
+ * inputs a single stage may be given. Missing values take the reference's defaults; bad values are rejected
+ * here with the flag's name in the message.
+ */
+public record RunParams(
+        @JsonProperty("competition_id") Integer competitionId,
+        @JsonProperty("avg_loss_upload_threshold") Double avgLossUploadThreshold,
+        @JsonProperty("offline") Boolean offline,
+        @JsonProperty("hf_repo_id") String hfRepoId,
+        @JsonProperty("update_repo_visibility") Boolean updateRepoVisibility,
+        @JsonProperty("load_best") Boolean loadBest,
+        @JsonProperty("load_uid") Integer loadUid,
+        @JsonProperty("load_model_dir") String loadModelDir,
+        @JsonProperty("model_dir") String modelDir,
+        @JsonProperty("num_epochs") Integer numEpochs,
+        @JsonProperty("lr") Double lr,
+        @JsonProperty("accumulation_steps") Integer accumulationSteps,
+        @JsonProperty("device") String device,
+        @JsonProperty("dtype") String dtype,
+        @JsonProperty("netuid") Integer netuid,
+        @JsonProperty("wallet_name") String walletName,
+        @JsonProperty("wallet_hotkey") String walletHotkey,
+        @JsonProperty("wallet_path") String walletPath,
+        @JsonProperty("subtensor_network") String subtensorNetwork,
+        @JsonProperty("subtensor_chain_endpoint") String subtensorChainEndpoint,
+        @JsonProperty("wandb_entity") String wandbEntity,
+        @JsonProperty("wandb_project") String wandbProject,
+        @JsonProperty("data_source") String dataSource,
+        @JsonProperty("data_path") String dataPath,
+        @JsonProperty("data_limit") Integer dataLimit,
+        @JsonProperty("metric") Double metric) {
+
+    /** B7_MULTI_CHOICE, the reference's default as of Oct 2024 (neurons/config.py @8e2b0cbb). */
+    public static final int DEFAULT_COMPETITION = 2;
+
+    private static final Set<String> DTYPES = Set.of("bfloat16", "float16", "float32");
+    private static final Set<String> NETWORKS = Set.of("finney", "test", "local");
+    private static final Set<String> DATA_SOURCES = Set.of("jsonl", "wandb", "hf");
+
+    public RunParams {
+        competitionId = orElse(competitionId, DEFAULT_COMPETITION);
+        avgLossUploadThreshold = orElse(avgLossUploadThreshold, 0.0);
+        offline = orElse(offline, false);
+        updateRepoVisibility = orElse(updateRepoVisibility, true);
+        loadBest = orElse(loadBest, false);
+        numEpochs = orElse(numEpochs, -1);
+        lr = orElse(lr, 1e-5);
+        accumulationSteps = orElse(accumulationSteps, 32);
+        dtype = orElse(dtype, "bfloat16");
+        netuid = orElse(netuid, 37);
+        walletName = orElse(walletName, "default");
+        walletHotkey = orElse(walletHotkey, "default");
+        subtensorNetwork = orElse(subtensorNetwork, "finney");
+        dataSource = orElse(dataSource, "jsonl");
+
+        require(competitionId >= 0, "--competition_id must be a competition id >= 0 (got " + competitionId + ")");
+        require(Double.isFinite(avgLossUploadThreshold) && avgLossUploadThreshold >= 0,
+                "--avg_loss_upload_threshold must be a finite number >= 0 (got " + avgLossUploadThreshold
+                        + "); 0 means never upload");
+        if (hfRepoId != null) requireRepoId(hfRepoId);
+        int loadFlags = (loadBest ? 1 : 0) + (loadUid != null ? 1 : 0) + (loadModelDir != null ? 1 : 0);
+        require(loadFlags <= 1, "choose one starting model: --load_best, --load_uid or --load_model_dir (got "
+                + loadFlags + ")");
+        require(loadUid == null || loadUid >= 0, "--load_uid must be a uid >= 0 (got " + loadUid + ")");
+        require(loadModelDir == null || !loadModelDir.isBlank(), "--load_model_dir must not be blank");
+        require(modelDir == null || !modelDir.isBlank(), "--model_dir must not be blank");
+        require(numEpochs == -1 || numEpochs >= 1, "--num_epochs must be -1 (until stopped) or >= 1 (got "
+                + numEpochs + ")");
+        require(Double.isFinite(lr) && lr > 0 && lr < 1, "--lr must be in (0, 1) (got " + lr + ")");
+        require(accumulationSteps >= 1 && accumulationSteps <= 1_000_000,
+                "--accumulation_steps must be in [1, 1000000] (got " + accumulationSteps + ")");
+        require(device == null || device.equals("cpu") || device.matches("cuda(:\\d{1,2})?"),
+                "--device must be cpu, cuda or cuda:N (got '" + device + "')");
+        dtype = dtype.toLowerCase(Locale.ROOT);
+        require(DTYPES.contains(dtype), "--dtype must be one of bfloat16, float16, float32 (got '" + dtype + "')");
+        require(netuid >= 0 && netuid <= 65_535, "--netuid must be in [0, 65535] (got " + netuid + ")");
+        require(NETWORKS.contains(subtensorNetwork),
+                "--subtensor.network must be finney, test or local (got '" + subtensorNetwork + "')");
+        require(subtensorChainEndpoint == null || subtensorChainEndpoint.matches("wss?://[^\\s]+"),
+                "--subtensor.chain_endpoint must be a ws:// or wss:// URL (got '" + subtensorChainEndpoint + "')");
+        require((wandbEntity == null) == (wandbProject == null),
+                "--wandb_entity and --wandb_project go together: give both or neither");
+        require(DATA_SOURCES.contains(dataSource),
+                "--data_source must be jsonl, wandb or hf (got '" + dataSource + "')");
+        require(dataPath == null || !dataPath.isBlank(), "--data_path must not be blank");
+        require(dataLimit == null || dataLimit >= 1, "--data_limit must be >= 1 (got " + dataLimit + ")");
+        require(metric == null || !metric.isNaN(), "metric must be a number (got NaN)");
+        require(walletName.matches("[\\w.-]{1,64}"), "--wallet.name must be a plain name (got '" + walletName + "')");
+        require(walletHotkey.matches("[\\w.-]{1,64}"),
+                "--wallet.hotkey must be a plain name (got '" + walletHotkey + "')");
+    }
+
+    public static RunParams defaults() {
+        return new RunParams(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** taoverse {@code validate_hf_repo_id}: exactly one '/', 3 < length <= 38 (128-byte chain budget). */
+    static void requireRepoId(String repoId) {
+        require(!repoId.isEmpty(), "--hf_repo_id must not be empty");
+        require(repoId.chars().filter(c -> c == '/').count() == 1,
+                "--hf_repo_id must be namespace/name with exactly one '/' (got '" + repoId + "')");
+        require(repoId.length() > 3 && repoId.length() <= 38,
+                "--hf_repo_id must be 4 to 38 characters so the chain metadata fits in 128 bytes (got "
+                        + repoId.length() + ": '" + repoId + "')");
+        require(repoId.matches("[A-Za-z0-9][\\w.-]*/[\\w.-]+") && !repoId.contains(".."),
+                "--hf_repo_id may contain letters, digits, '-', '_' and '.' only (got '" + repoId + "')");
+    }
+
+    private static <T> T orElse(T value, T fallback) {
+        return value != null ? value : fallback;
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) throw new InvalidParameterException(message);
+    }
+}

@@ -1,0 +1,116 @@
+package sn37.miner.pipeline;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import sn37.miner.config.Env;
+import sn37.miner.config.Settings;
+import sn37.miner.run.Run;
+import sn37.miner.run.RunStatus;
+import sn37.miner.stage.BuiltInStages;
+import sn37.miner.stage.Stage;
+
+/** A real pipeline server on loopback with its database and work dir under a temp dir. */
+final class TestServer implements AutoCloseable {
+    final PipelineServer server;
+    final int port;
+    final int managementPort;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private TestServer(PipelineServer server, int port, int managementPort) {
+        this.server = server;
+        this.port = port;
+        this.managementPort = managementPort;
+    }
+
+    static Settings settings(Path dir, Map<String, String> extra) {
+        int port = freePort();
+        int mgmt = freePort();
+        Map<String, String> o = new HashMap<>();
+        o.put("pipeline.db.path", dir.resolve("db/pipeline").toString());
+        o.put("pipeline.work-dir", dir.resolve("runs").toString());
+        o.put("camel.server.port", String.valueOf(port));
+        o.put("camel.management.port", String.valueOf(mgmt));
+        o.put("pipeline.heartbeat-seconds", "1");
+        o.put("pipeline.sweeper.enabled", "false");
+        o.putAll(extra);
+        return Settings.load(Path.of("").toAbsolutePath(), Env.of(Map.of()), List.of()).with(o);
+    }
+
+    static TestServer start(Path dir) {
+        return start(settings(dir, Map.of()), BuiltInStages.all());
+    }
+
+    static TestServer start(Settings settings, List<Stage> stages) {
+        PipelineServer s = PipelineServer.create(settings, stages).start();
+        return new TestServer(s, Integer.parseInt(settings.get("camel.server.port")),
+                Integer.parseInt(settings.get("camel.management.port")));
+    }
+
+    static List<Stage> withExtra(Stage... extra) {
+        List<Stage> all = new ArrayList<>(BuiltInStages.all());
+        all.addAll(List.of(extra));
+        return all;
+    }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> getManagement(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> post(String path, String body, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .POST(HttpRequest.BodyPublishers.ofString(body == null ? "" : body))
+                .header("Content-Type", "application/json");
+        for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Polls the store until the run leaves QUEUED/RUNNING. */
+    Run awaitFinished(String runId, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Run r = server.store().get(runId);
+            if (!r.status().isActive()) return r;
+            Thread.sleep(50);
+        }
+        throw new AssertionError("run " + runId + " still " + server.store().get(runId).status() + " after " + timeout);
+    }
+
+    Run awaitStatus(String runId, RunStatus status, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Run r = server.store().get(runId);
+            if (r.status() == status) return r;
+            Thread.sleep(50);
+        }
+        throw new AssertionError("run " + runId + " is " + server.store().get(runId).status() + ", not " + status);
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
