@@ -120,6 +120,13 @@ public final class Settings {
         return new Settings(home, copy);
     }
 
+    /** A copy without some keys, so that the library's own default applies. */
+    public Settings without(String... keys) {
+        Map<String, String> copy = new LinkedHashMap<>(values);
+        for (String k : keys) copy.remove(k);
+        return new Settings(home, copy);
+    }
+
     public Properties asProperties() {
         Properties p = new Properties();
         p.putAll(values);

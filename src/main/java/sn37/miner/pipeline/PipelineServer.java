@@ -73,7 +73,7 @@ public final class PipelineServer implements AutoCloseable {
             main.start();
         } catch (Exception e) {
             close();
-            throw new IllegalStateException("the pipeline did not start: " + e.getMessage(), e);
+            throw new ConfigException("the pipeline did not start: " + e.getMessage());
         }
         requeue();
         return this;
@@ -96,6 +96,11 @@ public final class PipelineServer implements AutoCloseable {
 
     private void requeue() {
         for (String id : store.queuedRunIds()) configuration.queue().enqueue(id);
+    }
+
+    /** False once Camel is stopping (SIGTERM, Ctrl-C). */
+    public boolean isRunning() {
+        return main.isStarted() && !main.isStopping() && context() != null && context().getStatus().isStarted();
     }
 
     public RunStore store() {
@@ -131,9 +136,12 @@ public final class PipelineServer implements AutoCloseable {
         return host + ":" + ManagementFactory.getRuntimeMXBean().getPid();
     }
 
-    /** Camel settings for one-shot use from the CLI: no HTTP server, no management port, no schedules. */
-    public static Map<String, String> oneShotOverrides() {
-        return Map.of("camel.server.enabled", "false", "camel.management.enabled", "false",
-                "pipeline.schedule.enabled", "false", "pipeline.sweeper.enabled", "false");
+    /** Settings for one-shot use from the CLI: no HTTP server or API routes, no management port, no schedules. */
+    public static Settings oneShot(Settings s) {
+        String routes = s.home().resolve("routes").toString();
+        return s.with(Map.of("camel.server.enabled", "false", "camel.management.enabled", "false",
+                "camel.main.routes-include-pattern", "file:" + routes + "/pipeline.yaml,file:" + routes + "/schedule.yaml",
+                "pipeline.schedule.enabled", "false", "pipeline.sweeper.enabled", "false"))
+                .without("camel.rest.api-context-path");
     }
 }

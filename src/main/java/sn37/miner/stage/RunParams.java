@@ -3,6 +3,7 @@ package sn37.miner.stage;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Locale;
 import java.util.Set;
+import sn37.miner.competition.CompetitionId;
 
 /**
  * The parameters of a run: the reference miner's flags (JSON names are the flag names without dashes; the
@@ -61,7 +62,11 @@ public record RunParams(
         subtensorNetwork = orElse(subtensorNetwork, "finney");
         dataSource = orElse(dataSource, "jsonl");
 
-        require(competitionId >= 0, "--competition_id must be a competition id >= 0 (got " + competitionId + ")");
+        try {
+            CompetitionId.fromId(competitionId);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidParameterException("--competition_id: " + e.getMessage());
+        }
         require(Double.isFinite(avgLossUploadThreshold) && avgLossUploadThreshold >= 0,
                 "--avg_loss_upload_threshold must be a finite number >= 0 (got " + avgLossUploadThreshold
                         + "); 0 means never upload");

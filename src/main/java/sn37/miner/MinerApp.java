@@ -1,0 +1,37 @@
+package sn37.miner;
+
+import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import sn37.miner.cli.CompetitionsCommand;
+import sn37.miner.cli.ErrorHandler;
+import sn37.miner.cli.MineCommand;
+import sn37.miner.cli.RunsCommand;
+import sn37.miner.cli.ServeCommand;
+
+/**
+ * The miner's entry point. {@code bin/miner serve} runs the pipeline server; {@code bin/miner mine --offline}
+ * runs one pipeline run in-process with the reference miner's flags.
+ */
+@Command(name = "miner", mixinStandardHelpOptions = true, version = "sn37-miner 0.1.0",
+        description = "Bittensor subnet 37 (finetuning) miner pipeline.",
+        subcommands = {ServeCommand.class, MineCommand.class, RunsCommand.class, CompetitionsCommand.class})
+public final class MinerApp {
+
+    /** The directory holding config/, routes/ and db/: -Dsn37.home, else the working directory. */
+    public static Path home() {
+        return Path.of(System.getProperty("sn37.home", "")).toAbsolutePath().normalize();
+    }
+
+    public static void main(String[] args) {
+        System.setProperty("ai.djl.offline", "true");
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", home().resolve("config/logback.xml").toString());
+        }
+        System.exit(commandLine().execute(args));
+    }
+
+    public static CommandLine commandLine() {
+        return new CommandLine(new MinerApp()).setExecutionExceptionHandler(new ErrorHandler());
+    }
+}

@@ -1,0 +1,24 @@
+package sn37.miner.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+import sn37.miner.config.ConfigException;
+import sn37.miner.run.RunConflictException;
+import sn37.miner.run.RunNotFoundException;
+import sn37.miner.run.RunStoreException;
+
+/** Expected failures (bad flag, locked database, unknown run) print one clear line, not a stack trace. */
+public final class ErrorHandler implements IExecutionExceptionHandler {
+    @Override
+    public int handleExecutionException(Exception e, CommandLine cmd, ParseResult parsed) {
+        if (e instanceof ConfigException || e instanceof IllegalArgumentException || e instanceof RunStoreException
+                || e instanceof RunNotFoundException || e instanceof RunConflictException) {
+            cmd.getErr().println("error: " + e.getMessage());
+            return 2;
+        }
+        cmd.getErr().println("error: " + e);
+        e.printStackTrace(cmd.getErr());
+        return 1;
+    }
+}

@@ -1,0 +1,103 @@
+package sn37.miner.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Unmatched;
+import sn37.miner.competition.CompetitionSchedule;
+import sn37.miner.competition.CompetitionTable;
+import sn37.miner.run.Run;
+import sn37.miner.stage.RunParams;
+
+/**
+ * One pipeline run in this process, with the reference miner's flags ({@code neurons/miner.py}).
+ * Example: {@code bin/miner mine --offline --load_model_dir ./my-model --num_epochs 1}.
+ */
+@Command(name = "mine", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run the pipeline once (fetch-data -> load-model -> train -> evaluate -> gate -> upload -> commit)"
+                + " with the reference miner's flags, and print the run summary.",
+                "Configuration keys can be overridden with --key=value."})
+public final class MineCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--offline", description = "Do not publish; use only local data and models.")
+    boolean offline;
+    @Option(names = "--hf_repo_id", paramLabel = "NS/NAME", description = "Hugging Face repo to upload to (4 to 38 chars).")
+    String hfRepoId;
+    @Option(names = "--avg_loss_upload_threshold", description = "Upload only if the metric is strictly below this; 0 means never (default 0).")
+    Double threshold;
+    @Option(names = "--competition_id", description = "Competition id (default 2, B7_MULTI_CHOICE).")
+    Integer competitionId;
+    @Option(names = "--load_best", description = "Start from the best miner's model of the competition.")
+    boolean loadBest;
+    @Option(names = "--load_uid", description = "Start from this uid's committed model.")
+    Integer loadUid;
+    @Option(names = "--load_model_dir", description = "Start from a local Hugging Face model dir.")
+    String loadModelDir;
+    @Option(names = "--model_dir", description = "Where downloads and run outputs go.")
+    String modelDir;
+    @Option(names = "--num_epochs", description = "Epochs; -1 trains until stopped (default -1).")
+    Integer numEpochs;
+    @Option(names = "--lr", description = "Learning rate (default 1e-5).")
+    Double lr;
+    @Option(names = "--accumulation_steps", description = "Micro-batches per optimizer step (default 32).")
+    Integer accumulationSteps;
+    @Option(names = "--device", description = "cpu, cuda or cuda:N (default: cuda when present).")
+    String device;
+    @Option(names = "--dtype", description = "bfloat16 (default), float16 or float32.")
+    String dtype;
+    @Option(names = "--netuid", description = "Subnet id (default 37).")
+    Integer netuid;
+    @Option(names = "--wallet.name", description = "Bittensor wallet name (default 'default').")
+    String walletName;
+    @Option(names = "--wallet.hotkey", description = "Hotkey name (default 'default').")
+    String walletHotkey;
+    @Option(names = "--wallet.path", description = "Wallets directory (default ~/.bittensor/wallets).")
+    String walletPath;
+    @Option(names = "--subtensor.network", description = "finney (default), test or local.")
+    String network;
+    @Option(names = "--subtensor.chain_endpoint", description = "ws:// or wss:// endpoint; overrides --subtensor.network.")
+    String chainEndpoint;
+    @Option(names = "--wandb_entity", description = "W&B entity for the miner's own training log.")
+    String wandbEntity;
+    @Option(names = "--wandb_project", description = "W&B project for the miner's own training log.")
+    String wandbProject;
+    @Option(names = "--update_repo_visibility",
+            description = "As in the reference, passing this flag DISABLES making the repo public after the commit.")
+    boolean keepRepoPrivate;
+    @Option(names = "--data_source", description = "jsonl (default), wandb or hf.")
+    String dataSource;
+    @Option(names = "--data_path", description = "JSONL file of SN1 samples (default: the bundled sample).")
+    String dataPath;
+    @Option(names = "--data_limit", description = "Keep at most this many samples.")
+    Integer dataLimit;
+    @Option(names = "--list_competitions", description = "Print the competition schedule and exit.")
+    boolean listCompetitions;
+
+    @Unmatched
+    List<String> overrides = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        if (listCompetitions) {
+            spec.commandLine().getOut().print(CompetitionTable.render(CompetitionSchedule.oct2024(), "Competitions (Oct 2024)"));
+            return 0;
+        }
+        RunParams params = params();
+        try (OneShot shot = OneShot.start(overrides)) {
+            Run run = shot.submitAndWait(Run.PIPELINE, params);
+            return shot.printSummary(run, spec.commandLine().getOut());
+        }
+    }
+
+    RunParams params() {
+        return new RunParams(competitionId, threshold, offline ? true : null, hfRepoId, keepRepoPrivate ? false : null,
+                loadBest ? true : null, loadUid, loadModelDir, modelDir, numEpochs, lr, accumulationSteps, device, dtype,
+                netuid, walletName, walletHotkey, walletPath, network, chainEndpoint, wandbEntity, wandbProject,
+                dataSource, dataPath, dataLimit, null);
+    }
+}

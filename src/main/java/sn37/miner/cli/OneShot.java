@@ -1,0 +1,63 @@
+package sn37.miner.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import sn37.miner.MinerApp;
+import sn37.miner.config.Env;
+import sn37.miner.config.Settings;
+import sn37.miner.pipeline.PipelineServer;
+import sn37.miner.run.Run;
+import sn37.miner.run.RunReport;
+import sn37.miner.run.RunStatus;
+import sn37.miner.stage.BuiltInStages;
+import sn37.miner.stage.RunParams;
+
+/** The pipeline in this process without HTTP or schedules, for the CLI's mine and resume. */
+final class OneShot implements AutoCloseable {
+    private final PipelineServer server;
+
+    private OneShot(PipelineServer server) {
+        this.server = server;
+    }
+
+    static OneShot start(List<String> overrides) {
+        Settings settings = PipelineServer.oneShot(Settings.load(MinerApp.home(), Env.load(Path.of("")), overrides));
+        return new OneShot(PipelineServer.create(settings, BuiltInStages.all()).start());
+    }
+
+    Run submitAndWait(String kind, RunParams params) throws InterruptedException {
+        Run run = server.queue().submit(kind, params, "CLI", null).run();
+        return await(run.id());
+    }
+
+    Run resumeAndWait(String runId) throws InterruptedException {
+        server.queue().resume(runId, false);
+        return await(runId);
+    }
+
+    private Run await(String runId) throws InterruptedException {
+        while (true) {
+            Run r = server.store().get(runId);
+            if (!r.status().isActive()) return r;
+            if (!server.isRunning()) {
+                throw new IllegalStateException("the pipeline stopped before run " + runId + " finished (it is "
+                        + r.status() + "; the next start marks it FAILED(interrupted) and `miner runs resume "
+                        + runId + "` resumes it)");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** Prints the summary; exit code 0 when the run ended SUCCEEDED or REJECTED (the gate's normal no). */
+    int printSummary(Run run, PrintWriter out) {
+        out.print(RunSummary.render(RunReport.of(server.store(), run.id())));
+        out.flush();
+        return run.status() == RunStatus.SUCCEEDED || run.status() == RunStatus.REJECTED ? 0 : 1;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}

@@ -1,0 +1,50 @@
+package sn37.miner.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Iterator;
+import java.util.Map;
+import sn37.miner.run.RunReport;
+
+/** The run summary printed at the end of {@code mine} and by {@code runs show}: one line per stage. */
+final class RunSummary {
+    private RunSummary() {}
+
+    static String render(RunReport r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format("run %s  %s  %s  (attempt %d)%n", r.id(), r.kind(), r.status(), r.attempt()));
+        sb.append(String.format("%-11s %-10s %8s  %s%n", "stage", "status", "seconds", "notes"));
+        for (RunReport.StageView s : r.stages()) {
+            sb.append(String.format("%-11s %-10s %8s  %s%n", s.stage(), s.status(),
+                    s.seconds() == null ? "-" : String.format("%.2f", s.seconds()), notes(s)));
+        }
+        if (r.lastError() != null) sb.append("result: ").append(r.lastError()).append(System.lineSeparator());
+        return sb.toString();
+    }
+
+    static String notes(RunReport.StageView s) {
+        if (s.error() != null) return s.error();
+        JsonNode o = s.outputs();
+        if (o == null) return "";
+        if (o.has("reason") && o.size() == 1) return o.get("reason").asText();
+        if (o.has("snapshotSha256")) {
+            return String.format("kept %d of %d rows%s; snapshot sha256 %s…", o.path("kept").asInt(),
+                    o.path("rowsRead").asInt(), dropped(o.path("droppedByReason")),
+                    o.path("snapshotSha256").asText().substring(0, 12));
+        }
+        if (o.has("passed")) {
+            return (o.get("passed").asBoolean() ? "PASSED: " : "REJECTED: ") + o.path("reason").asText();
+        }
+        String text = o.toString();
+        return text.length() <= 100 ? text : text.substring(0, 100) + "…";
+    }
+
+    private static String dropped(JsonNode byReason) {
+        if (byReason == null || byReason.isEmpty()) return "";
+        StringBuilder sb = new StringBuilder(" (dropped:");
+        for (Iterator<Map.Entry<String, JsonNode>> it = byReason.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            sb.append(' ').append(e.getKey()).append(' ').append(e.getValue().asInt()).append(it.hasNext() ? "," : "");
+        }
+        return sb.append(')').toString();
+    }
+}
