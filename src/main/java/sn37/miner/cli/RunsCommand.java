@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Unmatched;
@@ -27,18 +26,16 @@ import sn37.miner.run.RunStore;
         description = "List, show and resume runs recorded in the run database (while no server holds it).",
         subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class, RunsCommand.Resume.class})
 public final class RunsCommand {
-    @Unmatched
-    List<String> overrides = new ArrayList<>();
 
-    RunDatabase open() {
+    static RunDatabase open(List<String> overrides) {
         Settings s = Settings.load(MinerApp.home(), Env.load(Path.of("")), overrides);
         return RunDatabase.open(PipelineSettings.from(s).dbPath());
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Runs, newest first.")
     static final class ListRuns implements Callable<Integer> {
-        @ParentCommand RunsCommand parent;
         @Spec CommandSpec spec;
+        @Unmatched List<String> overrides = new ArrayList<>();
 
         @Option(names = "--status", description = "Only runs in this status (QUEUED, RUNNING, SUCCEEDED, FAILED, REJECTED, CANCELLED).")
         String status;
@@ -49,7 +46,7 @@ public final class RunsCommand {
         @Override
         public Integer call() {
             RunStatus filter = status == null ? null : RunStatus.valueOf(status.toUpperCase(Locale.ROOT));
-            try (RunDatabase db = parent.open()) {
+            try (RunDatabase db = open(overrides)) {
                 List<Run> runs = new RunStore(db.dataSource()).list(filter, Math.max(1, Math.min(limit, 500)));
                 var out = spec.commandLine().getOut();
                 out.printf("%-36s  %-10s  %-9s  %7s  %-20s  %s%n", "id", "kind", "status", "attempt", "created", "error");
@@ -64,8 +61,8 @@ public final class RunsCommand {
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "A run with its stages and outputs.")
     static final class Show implements Callable<Integer> {
-        @ParentCommand RunsCommand parent;
         @Spec CommandSpec spec;
+        @Unmatched List<String> overrides = new ArrayList<>();
 
         @Parameters(paramLabel = "RUN_ID")
         String runId;
@@ -75,7 +72,7 @@ public final class RunsCommand {
 
         @Override
         public Integer call() throws Exception {
-            try (RunDatabase db = parent.open()) {
+            try (RunDatabase db = open(overrides)) {
                 RunReport report = RunReport.of(new RunStore(db.dataSource()), runId);
                 spec.commandLine().getOut().print(json
                         ? Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n"
@@ -88,15 +85,15 @@ public final class RunsCommand {
     @Command(name = "resume", mixinStandardHelpOptions = true,
             description = "Resume a FAILED or CANCELLED run in this process; SUCCEEDED stages are skipped.")
     static final class Resume implements Callable<Integer> {
-        @ParentCommand RunsCommand parent;
         @Spec CommandSpec spec;
+        @Unmatched List<String> overrides = new ArrayList<>();
 
         @Parameters(paramLabel = "RUN_ID")
         String runId;
 
         @Override
         public Integer call() throws Exception {
-            try (OneShot shot = OneShot.start(parent.overrides)) {
+            try (OneShot shot = OneShot.start(overrides)) {
                 return shot.printSummary(shot.resumeAndWait(runId), spec.commandLine().getOut());
             }
         }

@@ -1,7 +1,9 @@
 package sn37.miner.pipeline;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import org.apache.camel.CamelConfiguration;
@@ -40,7 +42,9 @@ final class PipelineConfiguration implements CamelConfiguration {
         r.bind("runStore", store);
         r.bind("runQueue", queue);
         r.bind("runFlow", new RunFlow(store, settings, installed));
-        r.bind("runApi", new RunApi(store, queue, installed));
+        Map<String, Stage> byName = new LinkedHashMap<>();
+        for (Stage s : stages) byName.put(s.name(), s);
+        r.bind("runApi", new RunApi(store, queue, byName));
         r.bind("apiErrors", new ApiErrors());
         r.bind("apiAuth", new ApiAuth(settings));
         r.bind("scheduledTrigger", new ScheduledTrigger(queue, scheduleParams));

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import org.apache.camel.Exchange;
 import sn37.miner.competition.CompetitionSchedule;
 import sn37.miner.config.Json;
@@ -14,6 +13,7 @@ import sn37.miner.run.RunReport;
 import sn37.miner.run.RunStatus;
 import sn37.miner.run.RunStore;
 import sn37.miner.stage.RunParams;
+import sn37.miner.stage.Stage;
 import sn37.miner.stage.StageNames;
 
 /** The REST handlers behind {@code routes/api.yaml}. Long work never runs here: runs are queued. */
@@ -22,12 +22,12 @@ public final class RunApi {
 
     private final RunStore store;
     private final RunQueue queue;
-    private final Set<String> installed;
+    private final Map<String, Stage> stages;
 
-    RunApi(RunStore store, RunQueue queue, Set<String> installed) {
+    RunApi(RunStore store, RunQueue queue, Map<String, Stage> stages) {
         this.store = store;
         this.queue = queue;
-        this.installed = installed;
+        this.stages = stages;
     }
 
     public void createRun(Exchange ex) throws JsonProcessingException {
@@ -39,15 +39,25 @@ public final class RunApi {
         if (!StageNames.ORDER.contains(stage)) {
             throw new ApiException(404, "no stage '" + stage + "': the stages are " + String.join(", ", StageNames.ORDER));
         }
-        if (!installed.contains(stage)) {
+        Stage s = stages.get(stage);
+        if (s == null) {
             throw new ApiException(404, "stage '" + stage + "' is not available in this build; available: "
-                    + String.join(", ", StageNames.ORDER.stream().filter(installed::contains).toList()));
+                    + String.join(", ", StageNames.ORDER.stream().filter(stages::containsKey).toList()));
         }
-        submit(ex, stage);
+        RunParams params = parseParams(ex.getIn().getBody(String.class));
+        List<String> needed = s.requires(params);
+        if (!needed.isEmpty()) {
+            throw new ApiException(400, "stage '" + stage + "' run alone needs its inputs given explicitly instead"
+                    + " of the outputs of " + String.join(", ", needed) + ": missing " + s.explicitInputs());
+        }
+        submit(ex, stage, params);
     }
 
     private void submit(Exchange ex, String kind) throws JsonProcessingException {
-        RunParams params = parseParams(ex.getIn().getBody(String.class));
+        submit(ex, kind, parseParams(ex.getIn().getBody(String.class)));
+    }
+
+    private void submit(Exchange ex, String kind, RunParams params) throws JsonProcessingException {
         String key = ex.getIn().getHeader("Idempotency-Key", String.class);
         if (key != null && (key.isBlank() || key.length() > 150)) {
             throw new ApiException(400, "Idempotency-Key must be 1 to 150 characters");

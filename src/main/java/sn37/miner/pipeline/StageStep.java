@@ -101,7 +101,8 @@ public final class StageStep implements Processor {
         } catch (Exception e) {
             String message = describe(e);
             store.stageFailed(exec, message);
-            LOG.warn("run {} stage {}: FAILED: {}", runId, name, message, e instanceof StageException ? null : e);
+            boolean expected = e instanceof StageException || e.getClass().getPackageName().startsWith("sn37.miner");
+            LOG.warn("run {} stage {}: FAILED: {}", runId, name, message, expected ? null : e);
             throw new StageFailedException(name, message, e);
         } finally {
             beat.cancel(false);
@@ -150,6 +151,7 @@ public final class StageStep implements Processor {
 
     /** Our own exceptions carry messages written for the user; anything else is named by its type. */
     static String describe(Throwable e) {
+        if (e instanceof InterruptedException) return "interrupted: the process is shutting down";
         if (e instanceof StageException || e instanceof IllegalArgumentException
                 || e.getClass().getPackageName().startsWith("sn37.miner")) {
             return e.getMessage();

@@ -150,7 +150,7 @@ public class RunStore {
             Sql.update(c, "UPDATE stage_execution SET status = 'FAILED', error = 'interrupted', ended_at = ?,"
                     + " version = version + 1 WHERE status = 'RUNNING'", now);
             for (String id : ids) {
-                String stage = Sql.query(c, "SELECT stage FROM stage_execution WHERE run_id = ? AND error = 'interrupted'"
+                String stage = Sql.query(c, "SELECT stage FROM stage_execution WHERE run_id = ? AND status = 'FAILED'"
                         + " ORDER BY id DESC LIMIT 1", rs -> rs.getString(1), id).stream().findFirst().orElse(null);
                 Sql.update(c, "UPDATE run SET status = 'FAILED', last_error = 'interrupted', failed_stage = ?,"
                         + " ended_at = ?, version = version + 1 WHERE id = ? AND status = 'RUNNING'", stage, now, id);

@@ -22,6 +22,11 @@ public final class Gate implements Stage {
     }
 
     @Override
+    public String explicitInputs() {
+        return "\"metric\" (a number, lower is better)";
+    }
+
+    @Override
     public GateDecision run(StageContext ctx) {
         RunParams p = ctx.params();
         double metric;

@@ -23,6 +23,11 @@ public interface Stage {
         return List.of();
     }
 
+    /** The parameters that stand in for {@link #requires} when the stage runs alone, e.g. {@code metric}. */
+    default String explicitInputs() {
+        return "";
+    }
+
     /** Run again on resume even when it already SUCCEEDED. */
     default boolean allowRerunIfSucceeded() {
         return false;

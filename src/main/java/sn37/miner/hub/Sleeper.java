@@ -1,0 +1,11 @@
+package sn37.miner.hub;
+
+import java.time.Duration;
+
+/** How the client waits before a retry; tests inject one that records the waits instead of sleeping. */
+@FunctionalInterface
+public interface Sleeper {
+    Sleeper SYSTEM = duration -> Thread.sleep(duration.toMillis());
+
+    void sleep(Duration duration) throws InterruptedException;
+}

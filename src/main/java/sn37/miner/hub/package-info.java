@@ -1,0 +1,12 @@
+/**
+ * A Hugging Face Hub client for model repos, independent of the rest of the miner; {@link sn37.miner.hub.HubClient}
+ * is the entry point.
+ *
+ * <p>At-most-once commits across crashes: every commit carries {@code parentCommit}, so two attempts on the same
+ * parent cannot both land. A caller persists {@code (parentCommit, entries)} in
+ * {@link sn37.miner.hub.UploadListener#beforeCommit} and the result in
+ * {@link sn37.miner.hub.UploadListener#afterCommitResponse}. When it finds the first without the second (after a
+ * crash or a {@link sn37.miner.hub.CommitOutcomeUnknownException}), it calls
+ * {@link sn37.miner.hub.HubClient#reconcile} and uploads again only if that comes back empty.
+ */
+package sn37.miner.hub;

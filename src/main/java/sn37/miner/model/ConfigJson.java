@@ -1,0 +1,57 @@
+package sn37.miner.model;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/** Reads and writes the JSON files of a checkpoint directory the way transformers does. */
+final class ConfigJson {
+
+    /** Python's json accepts NaN and Infinity, and so do transformers' files. */
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    private ConfigJson() {
+    }
+
+    static ObjectNode emptyObject() {
+        return MAPPER.createObjectNode();
+    }
+
+    static ObjectNode readObject(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString(), null, "expected a JSON file");
+        }
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (JacksonException e) {
+            throw new CheckpointFormatException(file, "not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (MalformedInputException e) {
+            throw new CheckpointFormatException(file, "not valid UTF-8", e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new CheckpointFormatException(file, "expected a JSON object");
+        }
+        return (ObjectNode) root;
+    }
+
+    /** {@code json.dumps(value, indent=2, sort_keys=True) + "\n"}, as ASCII bytes. */
+    static byte[] bytes(JsonNode value) {
+        return (PythonJson.dumps(value) + "\n").getBytes(StandardCharsets.US_ASCII);
+    }
+}

@@ -1,0 +1,103 @@
+package sn37.miner.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import sn37.miner.MinerApp;
+
+/** The CLI as a user runs it, in-process (the home is the repository root, as under bin/miner). */
+class MinerAppTest {
+    @TempDir Path dir;
+
+    record Result(int code, String out, String err) {}
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = MinerApp.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private String[] withDb(String... args) {
+        String[] all = new String[args.length + 2];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--pipeline.db.path=" + dir.resolve("db/pipeline");
+        all[args.length + 1] = "--pipeline.work-dir=" + dir.resolve("runs");
+        return all;
+    }
+
+    @Test
+    void mineOfflineRunsTheStagesThisBuildHasAndPrintsTheSummary() {
+        Result r = run(withDb("mine", "--offline"));
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.out().contains("fetch-data  SUCCEEDED"), r.out());
+        assertTrue(r.out().contains("kept 40 of 40 rows"), r.out());
+        assertTrue(r.out().contains("stage evaluate, which is not available in this build"), r.out());
+    }
+
+    @Test
+    void mineOfflineWithAPassingMetricIsNotPossibleFromTheCliButRunsListShowsTheRun() {
+        run(withDb("mine", "--offline"));
+        Result list = run(withDb("runs", "list"));
+        assertEquals(0, list.code(), list.err());
+        assertTrue(list.out().contains("pipeline"), list.out());
+        String runId = list.out().lines().skip(1).findFirst().orElseThrow().split("\\s+")[0];
+        Result show = run(withDb("runs", "show", runId));
+        assertTrue(show.out().startsWith("run " + runId), show.out());
+        Result json = run(withDb("runs", "show", "--json", runId));
+        assertTrue(json.out().contains("\"stages\""), json.out());
+    }
+
+    @Test
+    void badFlagValueIsOneClearLineAndExitCode2() {
+        Result r = run(withDb("mine", "--offline", "--avg_loss_upload_threshold", "-1"));
+        assertEquals(2, r.code());
+        assertEquals("error: --avg_loss_upload_threshold must be a finite number >= 0 (got -1.0); 0 means never upload",
+                r.err().strip());
+    }
+
+    @Test
+    void unknownCompetitionIsRejectedBeforeAnythingRuns() {
+        Result r = run(withDb("mine", "--competition_id", "7"));
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("unknown competition id 7"), r.err());
+    }
+
+    @Test
+    void unknownConfigurationOverrideIsRejected() {
+        Result r = run("runs", "list", "--pipeline.nope=1");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("unknown configuration key 'pipeline.nope'"), r.err());
+    }
+
+    @Test
+    void competitionsPrintsBothSchedules() {
+        Result r = run("competitions");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("B7_MULTI_CHOICE"));
+        assertTrue(r.out().contains("DISTILLED_REASONING_3B"));
+        assertTrue(r.out().contains("15 GiB"));
+    }
+
+    @Test
+    void listCompetitionsFlagPrintsAndExits() {
+        Result r = run("mine", "--list_competitions");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("B7_MULTI_CHOICE"), r.out());
+    }
+
+    @Test
+    void resumeOfUnknownRunIsAClearError() {
+        Result r = run(withDb("runs", "resume", "no-such-run"));
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("no run with id 'no-such-run'"), r.err());
+    }
+}

@@ -1,0 +1,67 @@
+package sn37.miner.pipeline;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import sn37.miner.config.Json;
+import sn37.miner.run.Run;
+import sn37.miner.run.RunStatus;
+import sn37.miner.stage.FetchData;
+import sn37.miner.stage.Gate;
+import sn37.miner.stage.Stage;
+import sn37.miner.stage.StageContext;
+
+class CancelTest {
+    @TempDir Path dir;
+
+    /** fetch-data that waits for a signal before doing its work. */
+    static final class SlowFetch implements Stage {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        public String name() {
+            return "fetch-data";
+        }
+
+        @Override
+        public Object run(StageContext ctx) throws Exception {
+            entered.countDown();
+            release.await(30, TimeUnit.SECONDS);
+            return new FetchData().run(ctx);
+        }
+    }
+
+    @Test
+    void cancelStopsARunningRunBeforeItsNextStageAndAQueuedOneAtOnce() throws Exception {
+        SlowFetch fetch = new SlowFetch();
+        try (TestServer t = TestServer.start(TestServer.settings(dir, Map.of()), List.of(fetch, new Gate()))) {
+            String body = "{\"offline\": true, \"metric\": 0.1, \"avg_loss_upload_threshold\": 0.5}";
+            String running = Json.mapper().readTree(t.post("/api/runs", body).body()).get("runId").asText();
+            assertTrue(fetch.entered.await(20, TimeUnit.SECONDS));
+            String queued = Json.mapper().readTree(t.post("/api/runs", body).body()).get("runId").asText();
+
+            var q = HttpResponseAssert.accepted(t.post("/api/runs/" + queued + "/cancel", ""));
+            assertEquals("CANCELLED", q.get("status").asText());
+            var r = HttpResponseAssert.accepted(t.post("/api/runs/" + running + "/cancel", ""));
+            assertTrue(r.get("cancelRequested").asBoolean());
+            fetch.release.countDown();
+
+            Run cancelled = t.awaitFinished(running, Duration.ofSeconds(20));
+            assertEquals(RunStatus.CANCELLED, cancelled.status());
+            assertEquals("gate", cancelled.failedStage());
+            assertTrue(t.server.store().latestStage(running, "gate").isEmpty(), "the gate never started");
+            assertEquals(RunStatus.CANCELLED, t.server.store().get(queued).status());
+
+            HttpResponseAssert.accepted(t.post("/api/runs/" + running + "/resume", ""));
+            assertEquals(RunStatus.SUCCEEDED, t.awaitFinished(running, Duration.ofSeconds(20)).status());
+        }
+    }
+}

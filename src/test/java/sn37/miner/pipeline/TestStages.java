@@ -1,0 +1,99 @@
+package sn37.miner.pipeline;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import sn37.miner.stage.RunParams;
+import sn37.miner.stage.Stage;
+import sn37.miner.stage.StageContext;
+import sn37.miner.stage.StageException;
+
+/** Stages for tests: count calls, block until released, or always fail. */
+final class TestStages {
+    private TestStages() {}
+
+    /** Delegates to a real stage and counts how often it really ran. */
+    static final class Counting implements Stage {
+        final Stage inner;
+        final AtomicInteger runs = new AtomicInteger();
+
+        Counting(Stage inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public String name() {
+            return inner.name();
+        }
+
+        @Override
+        public List<String> requires(RunParams params) {
+            return inner.requires(params);
+        }
+
+        @Override
+        public Object run(StageContext ctx) throws Exception {
+            runs.incrementAndGet();
+            return inner.run(ctx);
+        }
+    }
+
+    /** The first call blocks until {@link #release}; later calls delegate at once. */
+    static final class BlockingOnce implements Stage {
+        final Stage inner;
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final AtomicInteger runs = new AtomicInteger();
+
+        BlockingOnce(Stage inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public String name() {
+            return inner.name();
+        }
+
+        @Override
+        public List<String> requires(RunParams params) {
+            return inner.requires(params);
+        }
+
+        @Override
+        public Object run(StageContext ctx) throws Exception {
+            if (runs.incrementAndGet() == 1) {
+                entered.countDown();
+                release.await(60, TimeUnit.SECONDS);
+                throw new StageException("released after the process was stopped");
+            }
+            return inner.run(ctx);
+        }
+    }
+
+    /** A publish stage whose remote is always down. */
+    static final class AlwaysFailing implements Stage {
+        final String name;
+        final AtomicInteger runs = new AtomicInteger();
+
+        AlwaysFailing(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public Object run(StageContext ctx) {
+            runs.incrementAndGet();
+            throw new StageException("remote answered 503 (attempt " + runs.get() + ")");
+        }
+    }
+
+    static Map<String, Object> ok() {
+        return Map.of("ok", true);
+    }
+}

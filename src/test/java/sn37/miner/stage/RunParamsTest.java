@@ -1,0 +1,77 @@
+package sn37.miner.stage;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import org.junit.jupiter.api.Test;
+import sn37.miner.config.Json;
+
+class RunParamsTest {
+    private static String rejection(String json) {
+        ValueInstantiationException e = assertThrows(ValueInstantiationException.class,
+                () -> Json.mapper().readValue(json, RunParams.class));
+        return e.getCause().getMessage();
+    }
+
+    @Test
+    void defaultsAreTheReferenceMinersDefaults() {
+        RunParams p = RunParams.defaults();
+        assertEquals(2, p.competitionId());
+        assertEquals(0.0, p.avgLossUploadThreshold());
+        assertEquals(-1, p.numEpochs());
+        assertEquals(1e-5, p.lr());
+        assertEquals(32, p.accumulationSteps());
+        assertEquals(37, p.netuid());
+        assertEquals("bfloat16", p.dtype());
+        assertTrue(p.updateRepoVisibility());
+    }
+
+    @Test
+    void negativeThresholdNamesTheFlag() {
+        assertTrue(rejection("{\"avg_loss_upload_threshold\": -0.5}").startsWith("--avg_loss_upload_threshold must be"));
+    }
+
+    @Test
+    void repoIdOf39CharactersIsRejected() {
+        String id = "a".repeat(19) + "/" + "b".repeat(19);
+        assertTrue(rejection("{\"hf_repo_id\": \"" + id + "\"}").contains("4 to 38 characters"));
+    }
+
+    @Test
+    void repoIdWithTwoSlashesIsRejected() {
+        assertTrue(rejection("{\"hf_repo_id\": \"a/b/c\"}").contains("exactly one '/'"));
+    }
+
+    @Test
+    void twoStartingModelsAreRejected() {
+        assertTrue(rejection("{\"load_best\": true, \"load_uid\": 3}").contains("choose one starting model"));
+    }
+
+    @Test
+    void unknownCompetitionNamesTheIds() {
+        String m = rejection("{\"competition_id\": 9}");
+        assertTrue(m.startsWith("--competition_id: unknown competition id 9"), m);
+    }
+
+    @Test
+    void unknownFieldIsRejected() {
+        assertThrows(UnrecognizedPropertyException.class, () -> Json.mapper().readValue("{\"lrr\": 1}", RunParams.class));
+    }
+
+    @Test
+    void wandbEntityWithoutProjectIsRejected() {
+        assertTrue(rejection("{\"wandb_entity\": \"me\"}").contains("go together"));
+    }
+
+    @Test
+    void walletNameWithPathSeparatorIsRejected() {
+        assertTrue(rejection("{\"wallet_name\": \"../../etc\"}").contains("--wallet.name"));
+    }
+
+    @Test
+    void roundTripsThroughJson() throws Exception {
+        RunParams p = Json.mapper().readValue("{\"offline\": true, \"avg_loss_upload_threshold\": 0.3}", RunParams.class);
+        assertEquals(p, Json.mapper().readValue(Json.mapper().writeValueAsString(p), RunParams.class));
+    }
+}
