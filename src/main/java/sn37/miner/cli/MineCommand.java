@@ -98,6 +98,6 @@ public final class MineCommand implements Callable<Integer> {
         return new RunParams(competitionId, threshold, offline ? true : null, hfRepoId, keepRepoPrivate ? false : null,
                 loadBest ? true : null, loadUid, loadModelDir, modelDir, numEpochs, lr, accumulationSteps, device, dtype,
                 netuid, walletName, walletHotkey, walletPath, network, chainEndpoint, wandbEntity, wandbProject,
-                dataSource, dataPath, dataLimit, null);
+                dataSource, dataPath, dataLimit, null, null);
     }
 }

@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sn37.miner.config.Json;
 import sn37.miner.run.ArtifactRecord;
+import sn37.miner.run.ExternalEffect;
 import sn37.miner.run.Run;
 import sn37.miner.run.RunStatus;
 import sn37.miner.run.RunStore;
@@ -91,7 +92,8 @@ public final class StageStep implements Processor {
         try {
             checkRequirements(runId, params);
             StageContext ctx = new StageContext(runId, run.attempt(), params, workRoot.resolve(runId),
-                    new RecordedOutputs(store, runId), () -> store.get(runId).cancelRequested());
+                    new RecordedOutputs(store, runId), () -> store.get(runId).cancelRequested(),
+                    new RecordedEffects(store, runId, name));
             LOG.info("run {} stage {}: started (attempt {})", runId, name, run.attempt());
             Object outputs = stage.run(ctx);
             String json = Json.mapper().writeValueAsString(outputs);
@@ -157,6 +159,33 @@ public final class StageStep implements Processor {
             return e.getMessage();
         }
         return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    private record RecordedEffects(RunStore store, String runId, String stage) implements StageContext.Effects {
+        @Override
+        public ExternalEffect intend(String effectKey, String requestJson) {
+            return store.intendEffect(effectKey, runId, stage, requestJson);
+        }
+
+        @Override
+        public void confirm(String effectKey, String responseJson) {
+            store.confirmEffect(effectKey, responseJson);
+        }
+
+        @Override
+        public void markAbsent(String effectKey) {
+            store.markEffectAbsent(effectKey);
+        }
+
+        @Override
+        public Optional<ExternalEffect> find(String effectKey) {
+            return store.findEffect(effectKey);
+        }
+
+        @Override
+        public List<ExternalEffect> ofStage() {
+            return store.effects(runId).stream().filter(e -> e.stage().equals(stage)).toList();
+        }
     }
 
     private record RecordedOutputs(RunStore store, String runId) implements StageContext.Outputs {

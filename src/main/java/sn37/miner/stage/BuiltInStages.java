@@ -6,7 +6,7 @@ import java.util.List;
 public final class BuiltInStages {
     private BuiltInStages() {}
 
-    public static List<Stage> all() {
+    public static List<Stage> all(StageServices services) {
         return List.of(new FetchData(), new Gate());
     }
 }

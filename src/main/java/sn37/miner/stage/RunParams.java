@@ -8,7 +8,8 @@ import sn37.miner.competition.CompetitionId;
 /**
  * The parameters of a run: the reference miner's flags (JSON names are the flag names without dashes; the
  * bittensor dotted flags use underscores: {@code --wallet.name} is {@code wallet_name}) plus the explicit
- * inputs a single stage may be given. Missing values take the reference's defaults; bad values are rejected
+ * inputs a single stage may be given: {@code metric} for the gate, {@code upload_dir} (the model dir to
+ * publish) for upload. Missing values take the reference's defaults; bad values are rejected
  * here with the flag's name in the message.
  */
 public record RunParams(
@@ -37,7 +38,8 @@ public record RunParams(
         @JsonProperty("data_source") String dataSource,
         @JsonProperty("data_path") String dataPath,
         @JsonProperty("data_limit") Integer dataLimit,
-        @JsonProperty("metric") Double metric) {
+        @JsonProperty("metric") Double metric,
+        @JsonProperty("upload_dir") String uploadDir) {
 
     /** B7_MULTI_CHOICE, the reference's default as of Oct 2024 (neurons/config.py @8e2b0cbb). */
     public static final int DEFAULT_COMPETITION = 2;
@@ -98,6 +100,7 @@ public record RunParams(
         require(dataPath == null || !dataPath.isBlank(), "--data_path must not be blank");
         require(dataLimit == null || dataLimit >= 1, "--data_limit must be >= 1 (got " + dataLimit + ")");
         require(metric == null || !metric.isNaN(), "metric must be a number (got NaN)");
+        require(uploadDir == null || !uploadDir.isBlank(), "upload_dir must not be blank");
         require(walletName.matches("[\\w.-]{1,64}"), "--wallet.name must be a plain name (got '" + walletName + "')");
         require(walletHotkey.matches("[\\w.-]{1,64}"),
                 "--wallet.hotkey must be a plain name (got '" + walletHotkey + "')");
@@ -105,7 +108,7 @@ public record RunParams(
 
     public static RunParams defaults() {
         return new RunParams(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** taoverse {@code validate_hf_repo_id}: exactly one '/', 3 < length <= 38 (128-byte chain budget). */

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import sn37.miner.run.ExternalEffect;
 
 /** What a stage sees of its run: id, parameters, outputs of earlier stages, its work dir. */
 public final class StageContext {
@@ -15,22 +16,43 @@ public final class StageContext {
         <T> Optional<T> of(String stage, Class<T> type);
     }
 
+    /**
+     * At-most-once remote side effects of this run (a Hub commit, a chain commitment): record the intent before
+     * the call and the confirmation after it; on resume, find the intent and reconcile with the remote first.
+     */
+    public interface Effects {
+        /** Records INTENDED with the exact request; when the key exists already, returns it unchanged. */
+        ExternalEffect intend(String effectKey, String requestJson);
+
+        void confirm(String effectKey, String responseJson);
+
+        /** Reconciliation showed the remote never got it: it may be sent again. */
+        void markAbsent(String effectKey);
+
+        Optional<ExternalEffect> find(String effectKey);
+
+        /** Effects of this run and stage, oldest first. */
+        List<ExternalEffect> ofStage();
+    }
+
     private final String runId;
     private final int attempt;
     private final RunParams params;
     private final Path workDir;
     private final Outputs outputs;
     private final BooleanSupplier cancelRequested;
+    private final Effects effects;
     private final List<Artifact> artifacts = new ArrayList<>();
 
     public StageContext(String runId, int attempt, RunParams params, Path workDir, Outputs outputs,
-            BooleanSupplier cancelRequested) {
+            BooleanSupplier cancelRequested, Effects effects) {
         this.runId = runId;
         this.attempt = attempt;
         this.params = params;
         this.workDir = workDir;
         this.outputs = outputs;
         this.cancelRequested = cancelRequested;
+        this.effects = effects;
     }
 
     public String runId() {
@@ -52,6 +74,10 @@ public final class StageContext {
 
     public <T> Optional<T> output(String stage, Class<T> type) {
         return outputs.of(stage, type);
+    }
+
+    public Effects effects() {
+        return effects;
     }
 
     /** Long stages poll this between units of work and stop early when it turns true. */

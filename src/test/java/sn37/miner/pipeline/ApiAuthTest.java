@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import sn37.miner.stage.BuiltInStages;
 
 class ApiAuthTest {
     @TempDir Path dir;
@@ -15,7 +14,7 @@ class ApiAuthTest {
     void configuredTokenGuardsMutatingCallsOnly() throws Exception {
         String token = "sentinel-api-token-3b9f";
         try (TestServer t = TestServer.start(TestServer.settings(dir, Map.of("pipeline.api.token", token)),
-                BuiltInStages.all())) {
+                TestServer.builtIn())) {
             var denied = HttpResponseAssert.status(401, "Authorization: Bearer",
                     t.post("/api/stages/gate", "{\"metric\": 0.1, \"avg_loss_upload_threshold\": 0.2}"));
             assertFalse(denied.toString().contains(token));

@@ -40,7 +40,7 @@ class QuartzTest {
     void enabledScheduleFiresRunsKeyedByFireTime() throws Exception {
         Map<String, String> o = Map.of("pipeline.schedule.enabled", "true", "pipeline.schedule.cron", "0/1 * * * * ?",
                 "pipeline.schedule.params", "{\"offline\": true, \"metric\": 0.1, \"avg_loss_upload_threshold\": 0.2}");
-        try (TestServer t = TestServer.start(TestServer.settings(dir, o), sn37.miner.stage.BuiltInStages.all())) {
+        try (TestServer t = TestServer.start(TestServer.settings(dir, o), TestServer.builtIn())) {
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             List<Run> runs = List.of();
             while (System.nanoTime() < deadline && runs.size() < 2) {

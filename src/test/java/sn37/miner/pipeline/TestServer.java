@@ -18,6 +18,7 @@ import sn37.miner.run.Run;
 import sn37.miner.run.RunStatus;
 import sn37.miner.stage.BuiltInStages;
 import sn37.miner.stage.Stage;
+import sn37.miner.stage.StageServices;
 
 /** A real pipeline server on loopback with its database and work dir under a temp dir. */
 final class TestServer implements AutoCloseable {
@@ -47,7 +48,7 @@ final class TestServer implements AutoCloseable {
     }
 
     static TestServer start(Path dir) {
-        return start(settings(dir, Map.of()), BuiltInStages.all());
+        return start(settings(dir, Map.of()), TestServer.builtIn());
     }
 
     static TestServer start(Settings settings, List<Stage> stages) {
@@ -56,8 +57,14 @@ final class TestServer implements AutoCloseable {
                 Integer.parseInt(settings.get("camel.management.port")));
     }
 
+    /** The built-in stages with endpoints that lead nowhere: tests bring their own fakes where they need remotes. */
+    static List<Stage> builtIn() {
+        Settings s = Settings.load(Path.of("").toAbsolutePath(), Env.of(Map.of()), List.of());
+        return BuiltInStages.all(StageServices.from(s, Env.of(Map.of())));
+    }
+
     static List<Stage> withExtra(Stage... extra) {
-        List<Stage> all = new ArrayList<>(BuiltInStages.all());
+        List<Stage> all = new ArrayList<>(TestServer.builtIn());
         all.addAll(List.of(extra));
         return all;
     }

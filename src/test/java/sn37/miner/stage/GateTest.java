@@ -29,11 +29,10 @@ class GateTest {
     }
 
     @Test
-    void gateNeedsEvaluateUnlessGivenAMetric() {
+    void gateNeedsEvaluateUnlessGivenAMetric() throws Exception {
         Gate g = new Gate();
         assertEquals(java.util.List.of("evaluate"), g.requires(RunParams.defaults()));
-        RunParams withMetric = new RunParams(null, 0.5, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null, null, 0.1);
+        RunParams withMetric = sn37.miner.config.Json.mapper().readValue("{\"metric\": 0.1}", RunParams.class);
         assertTrue(g.requires(withMetric).isEmpty());
     }
 }
