@@ -75,6 +75,23 @@ public final class MineCommand implements Callable<Integer> {
     String dataPath;
     @Option(names = "--data_limit", description = "Keep at most this many samples.")
     Integer dataLimit;
+    @Option(names = "--init_config", description = "Start from a freshly initialised model of this config.json.")
+    String initConfig;
+    @Option(names = "--lora_rank", description = "LoRA rank on attention and MLP projections; 0 = full fine-tuning (default).")
+    Integer loraRank;
+    @Option(names = "--seed", description = "Seed for data order, initialisation and sampling (default 0).")
+    Long seed;
+    @Option(names = "--batch_size", description = "Sequences per micro-batch (default 1, as the reference).")
+    Integer batchSize;
+    @Option(names = "--max_steps", description = "Stop training after this many optimizer steps (default -1: no limit).")
+    Integer maxSteps;
+    @Option(names = "--checkpoint_every", description = "Optimizer steps between checkpoints (default 50).")
+    Integer checkpointEvery;
+    @Option(names = "--eval_dtype", description = "float32 or bfloat16 (bfloat16 rounds logits as validators do).")
+    String evalDtype;
+    @Option(names = "--allow_unverified_data",
+            description = "Accept SN1 data without checking the validator's signature (off by default).")
+    boolean allowUnverifiedData;
     @Option(names = "--list_competitions", description = "Print the competition schedule and exit.")
     boolean listCompetitions;
 
@@ -98,6 +115,7 @@ public final class MineCommand implements Callable<Integer> {
         return new RunParams(competitionId, threshold, offline ? true : null, hfRepoId, keepRepoPrivate ? false : null,
                 loadBest ? true : null, loadUid, loadModelDir, modelDir, numEpochs, lr, accumulationSteps, device, dtype,
                 netuid, walletName, walletHotkey, walletPath, network, chainEndpoint, wandbEntity, wandbProject,
-                dataSource, dataPath, dataLimit, null, null);
+                dataSource, dataPath, dataLimit, null, null, initConfig, loraRank, seed, batchSize, maxSteps, checkpointEvery,
+                evalDtype, allowUnverifiedData ? true : null);
     }
 }

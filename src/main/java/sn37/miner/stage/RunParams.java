@@ -1,15 +1,20 @@
 package sn37.miner.stage;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.util.Locale;
 import java.util.Set;
 import sn37.miner.competition.CompetitionId;
+import sn37.miner.config.Json;
 
 /**
  * The parameters of a run: the reference miner's flags (JSON names are the flag names without dashes; the
  * bittensor dotted flags use underscores: {@code --wallet.name} is {@code wallet_name}) plus the explicit
  * inputs a single stage may be given: {@code metric} for the gate, {@code upload_dir} (the model dir to
- * publish) for upload. Missing values take the reference's defaults; bad values are rejected
+ * publish) for upload. Beyond the reference's flags: {@code init_config} (start from a freshly initialised model
+ * of a config.json), {@code lora_rank}, {@code seed}, {@code batch_size}, {@code max_steps},
+ * {@code checkpoint_every}, {@code eval_dtype}, {@code allow_unverified_data} (skip the SN1 validator
+ * signature check; off by default). Missing values take the reference's defaults; bad values are rejected
  * here with the flag's name in the message.
  */
 public record RunParams(
@@ -39,7 +44,15 @@ public record RunParams(
         @JsonProperty("data_path") String dataPath,
         @JsonProperty("data_limit") Integer dataLimit,
         @JsonProperty("metric") Double metric,
-        @JsonProperty("upload_dir") String uploadDir) {
+        @JsonProperty("upload_dir") String uploadDir,
+        @JsonProperty("init_config") String initConfig,
+        @JsonProperty("lora_rank") Integer loraRank,
+        @JsonProperty("seed") Long seed,
+        @JsonProperty("batch_size") Integer batchSize,
+        @JsonProperty("max_steps") Integer maxSteps,
+        @JsonProperty("checkpoint_every") Integer checkpointEvery,
+        @JsonProperty("eval_dtype") String evalDtype,
+        @JsonProperty("allow_unverified_data") Boolean allowUnverifiedData) {
 
     /** B7_MULTI_CHOICE, the reference's default as of Oct 2024 (neurons/config.py @8e2b0cbb). */
     public static final int DEFAULT_COMPETITION = 2;
@@ -63,6 +76,12 @@ public record RunParams(
         walletHotkey = orElse(walletHotkey, "default");
         subtensorNetwork = orElse(subtensorNetwork, "finney");
         dataSource = orElse(dataSource, "jsonl");
+        loraRank = orElse(loraRank, 0);
+        seed = orElse(seed, 0L);
+        batchSize = orElse(batchSize, 1);
+        maxSteps = orElse(maxSteps, -1);
+        checkpointEvery = orElse(checkpointEvery, 50);
+        allowUnverifiedData = orElse(allowUnverifiedData, false);
 
         try {
             CompetitionId.fromId(competitionId);
@@ -101,14 +120,28 @@ public record RunParams(
         require(dataLimit == null || dataLimit >= 1, "--data_limit must be >= 1 (got " + dataLimit + ")");
         require(metric == null || !metric.isNaN(), "metric must be a number (got NaN)");
         require(uploadDir == null || !uploadDir.isBlank(), "upload_dir must not be blank");
+        require(initConfig == null || !initConfig.isBlank(), "--init_config must not be blank");
+        int starts = loadFlags + (initConfig != null ? 1 : 0);
+        require(starts <= 1, "--init_config starts from a fresh model: do not combine it with --load_best,"
+                + " --load_uid or --load_model_dir");
+        require(loraRank >= 0 && loraRank <= 1024, "--lora_rank must be in [0, 1024] (0 = full fine-tuning; got "
+                + loraRank + ")");
+        require(batchSize >= 1 && batchSize <= 4096, "--batch_size must be in [1, 4096] (got " + batchSize + ")");
+        require(maxSteps == -1 || maxSteps >= 1, "--max_steps must be -1 (no limit) or >= 1 (got " + maxSteps + ")");
+        require(checkpointEvery >= 1, "--checkpoint_every must be >= 1 optimizer steps (got " + checkpointEvery + ")");
+        require(evalDtype == null || evalDtype.equals("float32") || evalDtype.equals("bfloat16"),
+                "--eval_dtype must be float32 or bfloat16 (got '" + evalDtype + "')");
         require(walletName.matches("[\\w.-]{1,64}"), "--wallet.name must be a plain name (got '" + walletName + "')");
         require(walletHotkey.matches("[\\w.-]{1,64}"),
                 "--wallet.hotkey must be a plain name (got '" + walletHotkey + "')");
     }
 
     public static RunParams defaults() {
-        return new RunParams(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null, null);
+        try {
+            return Json.mapper().readValue("{}", RunParams.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** taoverse {@code validate_hf_repo_id}: exactly one '/', 3 < length <= 38 (128-byte chain budget). */
