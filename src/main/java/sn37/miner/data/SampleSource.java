@@ -1,0 +1,16 @@
+package sn37.miner.data;
+
+import java.io.IOException;
+
+/**
+ * Where SN1 multiple-choice samples come from: a JSONL file today, W&B history or an HF dataset
+ * later. Every source validates rows the same way (see {@link SampleCollector}) and reports what
+ * it dropped, so a caller can tell a thin load from a broken one.
+ */
+public interface SampleSource {
+
+    SampleLoad load() throws IOException;
+
+    /** Short, stable name for logs and provenance, e.g. {@code jsonl:/data/sn1.jsonl}. */
+    String describe();
+}
