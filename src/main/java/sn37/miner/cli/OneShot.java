@@ -12,7 +12,6 @@ import sn37.miner.run.RunReport;
 import sn37.miner.run.RunStatus;
 import sn37.miner.stage.BuiltInStages;
 import sn37.miner.stage.RunParams;
-import sn37.miner.stage.StageServices;
 
 /** The pipeline in this process without HTTP or schedules, for the CLI's mine and resume. */
 final class OneShot implements AutoCloseable {
@@ -25,7 +24,7 @@ final class OneShot implements AutoCloseable {
     static OneShot start(List<String> overrides) {
         Env env = Env.load(Path.of(""));
         Settings settings = PipelineServer.oneShot(Settings.load(MinerApp.home(), env, overrides));
-        return new OneShot(PipelineServer.create(settings, BuiltInStages.all(StageServices.from(settings, env))).start());
+        return new OneShot(PipelineServer.create(settings, BuiltInStages.all(settings, env)).start());
     }
 
     Run submitAndWait(String kind, RunParams params) throws InterruptedException {

@@ -13,7 +13,6 @@ import sn37.miner.config.Env;
 import sn37.miner.config.Settings;
 import sn37.miner.pipeline.PipelineServer;
 import sn37.miner.stage.BuiltInStages;
-import sn37.miner.stage.StageServices;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Run the pipeline server: REST API, queue, schedules and retry sweeper.",
@@ -29,7 +28,7 @@ public final class ServeCommand implements Callable<Integer> {
         Env env = Env.load(Path.of(""));
         Settings settings = Settings.load(MinerApp.home(), env, overrides);
         LOG.info("effective configuration:\n  {}", String.join("\n  ", settings.describe()));
-        PipelineServer.create(settings, BuiltInStages.all(StageServices.from(settings, env))).runUntilStopped();
+        PipelineServer.create(settings, BuiltInStages.all(settings, env)).runUntilStopped();
         return 0;
     }
 }

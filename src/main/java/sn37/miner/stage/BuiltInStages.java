@@ -1,12 +1,15 @@
 package sn37.miner.stage;
 
 import java.util.List;
+import sn37.miner.config.Env;
+import sn37.miner.config.Settings;
 
 /** The stages this build provides, in pipeline order. */
 public final class BuiltInStages {
     private BuiltInStages() {}
 
-    public static List<Stage> all(StageServices services) {
-        return List.of(new FetchData(), new Gate());
+    public static List<Stage> all(Settings settings, Env env) {
+        StageServices services = StageServices.from(settings, env);
+        return List.of(new FetchData(services, Sn1DataConfig.from(settings)), new Gate());
     }
 }

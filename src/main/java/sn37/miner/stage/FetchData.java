@@ -6,12 +6,16 @@ import java.util.Map;
 import sn37.miner.data.JsonlSampleSource;
 import sn37.miner.data.SampleLoad;
 import sn37.miner.data.SampleSource;
+import sn37.miner.data.Sn1DataSettings;
+import sn37.miner.data.Sn1Sources;
 import sn37.miner.data.Snapshot;
 import sn37.miner.data.SnapshotWriter;
 
 /**
- * Loads SN1 multiple-choice samples and writes the ones that pass validation to the run's snapshot
- * ({@code data/sn1-snapshot.jsonl}), so later stages and resumed runs never fetch again.
+ * Loads SN1 multiple-choice samples from the source {@code --data_source} names (jsonl, wandb or hf) and writes the
+ * ones that pass validation to the run's snapshot ({@code data/sn1-snapshot.jsonl}), so later stages and resumed runs
+ * never fetch again. {@code --offline} allows only the local JSONL source and fails before any connection otherwise.
+ * One {@code --seed} and the same remote data give the same snapshot bytes.
  */
 public final class FetchData implements Stage {
     public static final String SNAPSHOT = "sn1-snapshot";
@@ -27,6 +31,24 @@ public final class FetchData implements Stage {
             String snapshotPath,
             long snapshotBytes,
             String snapshotSha256) {}
+
+    private final StageServices services;
+    private final Sn1Sources remote;
+
+    /** Local JSONL sources only: for tools and tests that have no {@link StageServices}. */
+    public FetchData() {
+        this.services = null;
+        this.remote = null;
+    }
+
+    public FetchData(StageServices services) {
+        this(services, Sn1DataSettings.defaults());
+    }
+
+    public FetchData(StageServices services, Sn1DataSettings settings) {
+        this.services = services;
+        this.remote = new Sn1Sources(settings);
+    }
 
     @Override
     public String name() {
@@ -44,14 +66,37 @@ public final class FetchData implements Stage {
                 load.droppedByReason(), load.examples(), a.path().toString(), a.sizeBytes(), a.sha256());
     }
 
-    static SampleSource source(RunParams p) {
-        if (!p.dataSource().equals("jsonl")) {
-            throw new StageException("data source '" + p.dataSource() + "' is not available in this build:"
-                    + " use --data_source jsonl with --data_path <file.jsonl> (or no path for the bundled sample)");
+    /** The source the parameters name; remote ones are checked (offline, key, validators) before any connection. */
+    SampleSource source(RunParams p) {
+        String kind = p.dataSource();
+        if (kind.equals("jsonl")) {
+            JsonlSampleSource src = p.dataPath() == null
+                    ? JsonlSampleSource.bundled()
+                    : JsonlSampleSource.of(Path.of(p.dataPath()));
+            return p.dataLimit() == null ? src : src.withLimit(p.dataLimit());
         }
-        JsonlSampleSource src = p.dataPath() == null
-                ? JsonlSampleSource.bundled()
-                : JsonlSampleSource.of(Path.of(p.dataPath()));
-        return p.dataLimit() == null ? src : src.withLimit(p.dataLimit());
+        if (p.offline()) {
+            throw new StageException("--offline never touches the network, but --data_source " + kind + " reads SN1"
+                    + " data from " + (kind.equals("wandb") ? "W&B" : "the Hugging Face dataset viewer")
+                    + ": use --data_source jsonl (with --data_path FILE.jsonl, or none for the bundled sample),"
+                    + " or drop --offline");
+        }
+        if (p.dataPath() != null) {
+            throw new StageException("--data_path is for --data_source jsonl only; --data_source " + kind
+                    + " reads remote data (drop --data_path, or use --data_source jsonl)");
+        }
+        if (remote == null) {
+            throw new StageException("this fetch-data stage was built without remote services, so --data_source "
+                    + kind + " is not available here; build it with FetchData(StageServices) or use"
+                    + " --data_source jsonl");
+        }
+        if (kind.equals("wandb")) {
+            return remote.wandb(services.endpoints().wandb(), services.secrets().wandbDataKey(), p.seed(),
+                    p.dataLimit(), p.allowUnverifiedData(), services.clock());
+        }
+        if (kind.equals("hf")) {
+            return remote.hf(services.secrets().hfToken(), p.seed(), p.dataLimit(), p.allowUnverifiedData());
+        }
+        throw new StageException("unknown --data_source '" + kind + "': expected jsonl, wandb or hf");
     }
 }

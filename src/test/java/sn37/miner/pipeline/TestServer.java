@@ -18,7 +18,6 @@ import sn37.miner.run.Run;
 import sn37.miner.run.RunStatus;
 import sn37.miner.stage.BuiltInStages;
 import sn37.miner.stage.Stage;
-import sn37.miner.stage.StageServices;
 
 /** A real pipeline server on loopback with its database and work dir under a temp dir. */
 final class TestServer implements AutoCloseable {
@@ -60,7 +59,7 @@ final class TestServer implements AutoCloseable {
     /** The built-in stages with endpoints that lead nowhere: tests bring their own fakes where they need remotes. */
     static List<Stage> builtIn() {
         Settings s = Settings.load(Path.of("").toAbsolutePath(), Env.of(Map.of()), List.of());
-        return BuiltInStages.all(StageServices.from(s, Env.of(Map.of())));
+        return BuiltInStages.all(s, Env.of(Map.of()));
     }
 
     static List<Stage> withExtra(Stage... extra) {

@@ -1,0 +1,53 @@
+package sn37.miner.data;
+
+import java.util.List;
+import java.util.Objects;
+import okhttp3.OkHttpClient;
+import sn37.miner.hub.Sleeper;
+import sn37.miner.wandb.WandbHttp;
+
+/**
+ * What the remote SN1 sources need beyond the run's parameters: the SN1 validator allow-list (until the chain
+ * metagraph provides it), the W&B and HF source options, the dataset viewer's base URL, one HTTP client and how
+ * retries wait.
+ */
+public record Sn1DataSettings(List<String> validatorHotkeys, WandbSourceOptions wandb, HfSourceOptions hf,
+        String datasetViewerUrl, OkHttpClient http, Sleeper sleeper) {
+
+    public static final String DATASET_VIEWER_URL = "https://datasets-server.huggingface.co";
+
+    public Sn1DataSettings {
+        validatorHotkeys = List.copyOf(validatorHotkeys);
+        Objects.requireNonNull(wandb, "wandb");
+        Objects.requireNonNull(hf, "hf");
+        Objects.requireNonNull(datasetViewerUrl, "datasetViewerUrl");
+        Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(sleeper, "sleeper");
+    }
+
+    /** No validator allow-list (so remote data needs --allow_unverified_data until one is set), default options. */
+    public static Sn1DataSettings defaults() {
+        return new Sn1DataSettings(List.of(), WandbSourceOptions.defaults(), HfSourceOptions.defaults(),
+                DATASET_VIEWER_URL, WandbHttp.defaultClient(), Sleeper.SYSTEM);
+    }
+
+    public Sn1DataSettings withValidators(List<String> hotkeys) {
+        return new Sn1DataSettings(hotkeys, wandb, hf, datasetViewerUrl, http, sleeper);
+    }
+
+    public Sn1DataSettings withWandb(WandbSourceOptions options) {
+        return new Sn1DataSettings(validatorHotkeys, options, hf, datasetViewerUrl, http, sleeper);
+    }
+
+    public Sn1DataSettings withHf(HfSourceOptions options) {
+        return new Sn1DataSettings(validatorHotkeys, wandb, options, datasetViewerUrl, http, sleeper);
+    }
+
+    public Sn1DataSettings withDatasetViewerUrl(String url) {
+        return new Sn1DataSettings(validatorHotkeys, wandb, hf, url, http, sleeper);
+    }
+
+    public Sn1DataSettings withSleeper(Sleeper s) {
+        return new Sn1DataSettings(validatorHotkeys, wandb, hf, datasetViewerUrl, http, s);
+    }
+}
