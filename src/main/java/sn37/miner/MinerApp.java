@@ -8,6 +8,7 @@ import sn37.miner.cli.ErrorHandler;
 import sn37.miner.cli.MineCommand;
 import sn37.miner.cli.RunsCommand;
 import sn37.miner.cli.ServeCommand;
+import sn37.miner.cli.UploadCommand;
 
 /**
  * The miner's entry point. {@code bin/miner serve} runs the pipeline server; {@code bin/miner mine --offline}
@@ -15,7 +16,8 @@ import sn37.miner.cli.ServeCommand;
  */
 @Command(name = "miner", mixinStandardHelpOptions = true, version = "sn37-miner 0.1.0",
         description = "Bittensor subnet 37 (finetuning) miner pipeline.",
-        subcommands = {ServeCommand.class, MineCommand.class, RunsCommand.class, CompetitionsCommand.class})
+        subcommands = {ServeCommand.class, MineCommand.class, UploadCommand.class, RunsCommand.class,
+                CompetitionsCommand.class})
 public final class MinerApp {
 
     /** The directory holding config/, routes/ and db/: -Dsn37.home, else the working directory. */

@@ -32,7 +32,7 @@ final class CommitFlow {
     }
 
     CommitResult commit(RepoId repo, String revision, String parentCommit, String summary,
-            List<CommitOperation> operations, UploadListener listener) throws IOException {
+            List<CommitOperation> operations, UploadListener listener, PartJournal journal) throws IOException {
         List<CommitOperation.Add> adds = new ArrayList<>();
         List<CommitOperation.Delete> deletes = new ArrayList<>();
         Set<String> seen = new HashSet<>();
@@ -93,7 +93,7 @@ final class CommitFlow {
             return new CommitResult(head, http.urls.commitUrl(repo, head), false);
         }
 
-        lfs.upload(repo, revision, new ArrayList<>(lfsObjects.values()), listener);
+        lfs.upload(repo, revision, new ArrayList<>(lfsObjects.values()), listener, journal);
         List<CommitEntry> sent = List.copyOf(entries);
         listener.beforeCommit(parent, sent);
         CommitResult result = ndjson.send(repo, revision, summary, parent, sent, regularFiles);

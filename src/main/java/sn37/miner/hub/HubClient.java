@@ -105,8 +105,18 @@ public final class HubClient {
      */
     public CommitResult commit(RepoId repo, String revision, String parentCommit, String summary,
             List<CommitOperation> operations, UploadListener listener) throws IOException {
+        return commit(repo, revision, parentCommit, summary, operations, listener, PartJournal.NONE);
+    }
+
+    /**
+     * {@link #commit(RepoId, String, String, String, List, UploadListener)} that records multipart uploads in
+     * {@code journal}, so a later call after a crash sends only the parts the storage had not accepted.
+     */
+    public CommitResult commit(RepoId repo, String revision, String parentCommit, String summary,
+            List<CommitOperation> operations, UploadListener listener, PartJournal journal) throws IOException {
         return commits.commit(repo, revision, parentCommit, Objects.requireNonNull(summary, "summary"),
-                List.copyOf(operations), listener == null ? UploadListener.NONE : listener);
+                List.copyOf(operations), listener == null ? UploadListener.NONE : listener,
+                Objects.requireNonNull(journal, "journal"));
     }
 
     /**

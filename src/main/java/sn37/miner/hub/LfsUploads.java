@@ -31,7 +31,8 @@ final class LfsUploads {
         this.multipart = multipart;
     }
 
-    void upload(RepoId repo, String revision, List<LfsObject> objects, UploadListener listener) throws IOException {
+    void upload(RepoId repo, String revision, List<LfsObject> objects, UploadListener listener, PartJournal journal)
+            throws IOException {
         for (int from = 0; from < objects.size(); from += MAX_OBJECTS_PER_CALL) {
             List<LfsObject> chunk = objects.subList(from, Math.min(objects.size(), from + MAX_OBJECTS_PER_CALL));
             Map<String, JsonNode> answers = batch(repo, revision, chunk);
@@ -40,8 +41,9 @@ final class LfsUploads {
                 JsonNode actions = answer.get("actions");
                 if (actions == null || actions.isNull() || actions.size() == 0) {
                     LOG.debug("LFS object {} of {} is already stored", object.oid(), repo);
+                    journal.remove(object.oid());
                 } else {
-                    transfer(repo, object, actions, listener);
+                    transfer(repo, object, actions, listener, journal);
                 }
                 listener.objectStored(object.oid());
             }
@@ -85,8 +87,8 @@ final class LfsUploads {
         });
     }
 
-    private void transfer(RepoId repo, LfsObject object, JsonNode actions, UploadListener listener)
-            throws IOException {
+    private void transfer(RepoId repo, LfsObject object, JsonNode actions, UploadListener listener,
+            PartJournal journal) throws IOException {
         JsonNode upload = actions.get("upload");
         if (upload == null || HubJson.optionalText(upload, "href") == null) {
             throw new HubException("LFS batch for " + repo + " gave object " + object.oid() + " no upload href (HTTP 200,"
@@ -95,7 +97,7 @@ final class LfsUploads {
         }
         JsonNode header = upload.path("header");
         if (header.has("chunk_size")) {
-            multipart.upload(repo, object, upload, listener);
+            multipart.upload(repo, object, upload, listener, journal);
         } else {
             HttpUrl href = HttpUrl.get(upload.get("href").asText());
             Request put = http.presignedRequest(href).put(new FileSliceBody(object.file(), 0, object.size())).build();

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
@@ -17,15 +18,21 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The multipart transfer (lfs.py _upload_multi_part): the batch answer's header holds {@code chunk_size} and one
  * presigned URL per part under zero-padded numeric keys. Parts go up in parallel on a bounded pool, each re-read from
- * its file slice on retry; their ETags feed the completion call. Presigned URLs never see the token.
+ * its file slice on retry; their ETags feed the completion call. Presigned URLs never see the token. With a
+ * {@link PartJournal}, an upload cut off by a crash resumes at the first part the storage had not accepted, as long as
+ * its presigned URLs are still valid; otherwise the object starts over from a fresh batch answer.
  */
 final class MultipartUpload {
+    private static final Logger LOG = LoggerFactory.getLogger(MultipartUpload.class);
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final HubHttp http;
@@ -39,15 +46,36 @@ final class MultipartUpload {
         this.parallelism = parallelism;
     }
 
-    void upload(RepoId repo, LfsUploads.LfsObject object, JsonNode upload, UploadListener listener)
-            throws IOException {
+    void upload(RepoId repo, LfsUploads.LfsObject object, JsonNode upload, UploadListener listener,
+            PartJournal journal) throws IOException {
+        Optional<MultipartState> earlier = journal.find(object.oid())
+                .filter(s -> s.size() == object.size() && s.partUrls().size() > 0);
+        if (earlier.isPresent()) {
+            try {
+                finish(repo, object, earlier.get(), listener, journal);
+                return;
+            } catch (HubException e) {
+                if (e.status() < 400 || e.status() >= 500) {
+                    throw e;
+                }
+                // Expired part URLs (403) or an upload the storage dropped (404): start this object over.
+                LOG.info("the earlier upload of LFS object {} cannot be resumed (HTTP {}); uploading it again",
+                        object.oid(), e.status());
+            }
+        }
+        MultipartState fresh = begin(repo, object, upload);
+        journal.save(fresh);
+        finish(repo, object, fresh, listener, journal);
+    }
+
+    private MultipartState begin(RepoId repo, LfsUploads.LfsObject object, JsonNode upload) throws HubException {
         JsonNode header = upload.path("header");
         long chunkSize = Long.parseLong(header.get("chunk_size").asText().trim());
-        TreeMap<Integer, HttpUrl> parts = new TreeMap<>();
+        TreeMap<Integer, String> parts = new TreeMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (!e.getKey().isEmpty() && e.getKey().chars().allMatch(Character::isDigit)) {
-                parts.put(Integer.parseInt(e.getKey()), HttpUrl.get(e.getValue().asText()));
+                parts.put(Integer.parseInt(e.getKey()), HttpUrl.get(e.getValue().asText()).toString());
             }
         }
         long expected = chunkSize <= 0 ? -1 : (object.size() + chunkSize - 1) / chunkSize;
@@ -57,40 +85,66 @@ final class MultipartUpload {
                     + " none, request id none). The Hub's answer is inconsistent; retry the upload, report it if it"
                     + " repeats.", HubException.Info.noAnswer(repo));
         }
-        List<String> etags = uploadParts(repo, object, chunkSize, new ArrayList<>(parts.values()), listener);
-        complete(repo, object, HttpUrl.get(upload.get("href").asText()), etags);
+        return new MultipartState(object.oid(), object.size(), chunkSize, HttpUrl.get(upload.get("href").asText())
+                .toString(), new ArrayList<>(parts.values()), Map.of());
     }
 
-    private List<String> uploadParts(RepoId repo, LfsUploads.LfsObject object, long chunkSize, List<HttpUrl> urls,
-            UploadListener listener) throws IOException {
+    /** Uploads the parts {@code state} lacks, then completes the object. */
+    private void finish(RepoId repo, LfsUploads.LfsObject object, MultipartState state, UploadListener listener,
+            PartJournal journal) throws IOException {
+        List<String> etags = uploadParts(repo, object, state, listener, journal);
+        complete(repo, object, HttpUrl.get(state.completionHref()), etags);
+        journal.remove(object.oid());
+    }
+
+    private List<String> uploadParts(RepoId repo, LfsUploads.LfsObject object, MultipartState begun,
+            UploadListener listener, PartJournal journal) throws IOException {
+        long chunkSize = begun.chunkSize();
+        List<String> urls = begun.partUrls();
         String[] etags = new String[urls.size()];
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, urls.size()), r -> {
+        begun.etags().forEach((part, etag) -> etags[part - 1] = etag);
+        AtomicReference<MultipartState> state = new AtomicReference<>(begun);
+        List<Integer> missing = new ArrayList<>();
+        for (int i = 0; i < urls.size(); i++) {
+            if (etags[i] == null) {
+                missing.add(i);
+            }
+        }
+        if (missing.isEmpty()) {
+            return List.of(etags);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, missing.size()), r -> {
             Thread t = new Thread(r, "hub-part-" + THREADS.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
         CompletionService<Void> done = new ExecutorCompletionService<>(pool);
         try {
-            for (int i = 0; i < urls.size(); i++) {
-                int index = i;
+            for (int index : missing) {
                 done.submit(() -> {
                     long offset = index * chunkSize;
                     long length = Math.min(chunkSize, object.size() - offset);
-                    Request put = http.presignedRequest(urls.get(index))
+                    Request put = http.presignedRequest(HttpUrl.get(urls.get(index)))
                             .put(new FileSliceBody(object.file(), offset, length)).build();
                     Op op = Op.presigned("upload of part " + (index + 1) + " of LFS object " + object.oid(), repo);
-                    etags[index] = http.send(put, op, response -> {
-                        String etag = response.header("ETag");
-                        if (etag == null) {
+                    String etag = http.send(put, op, response -> {
+                        String e = response.header("ETag");
+                        if (e == null) {
                             throw HubJson.malformed(response, op, "has no ETag", null);
                         }
-                        return etag;
+                        return e;
                     });
+                    etags[index] = etag;
+                    // Journal first: a part recorded there is never sent again, whatever happens next.
+                    synchronized (state) {
+                        state.set(state.get().withPart(index + 1, etag));
+                        journal.save(state.get());
+                    }
                     listener.partUploaded(object.oid(), index + 1);
                     return null;
                 });
             }
-            for (int i = 0; i < urls.size(); i++) {
+            for (int i = 0; i < missing.size(); i++) {
                 done.take().get();
             }
         } catch (InterruptedException e) {

@@ -7,6 +7,8 @@
  * {@link sn37.miner.hub.UploadListener#beforeCommit} and the result in
  * {@link sn37.miner.hub.UploadListener#afterCommitResponse}. When it finds the first without the second (after a
  * crash or a {@link sn37.miner.hub.CommitOutcomeUnknownException}), it calls
- * {@link sn37.miner.hub.HubClient#reconcile} and uploads again only if that comes back empty.
+ * {@link sn37.miner.hub.HubClient#reconcile} and uploads again only if that comes back empty. A
+ * {@link sn37.miner.hub.PartJournal} passed to the commit makes an interrupted multipart LFS upload resume at the
+ * first part the storage lacks.
  */
 package sn37.miner.hub;

@@ -13,6 +13,7 @@ import sn37.miner.config.PipelineSettings;
 import sn37.miner.run.RunStore;
 import sn37.miner.stage.RunParams;
 import sn37.miner.stage.Stage;
+import sn37.miner.stage.StageNames;
 
 /** Binds the beans the YAML routes refer to; a stage's step is bound as {@code <stage>-stage}. */
 final class PipelineConfiguration implements CamelConfiguration {
@@ -52,6 +53,14 @@ final class PipelineConfiguration implements CamelConfiguration {
         Duration beat = settings.heartbeat();
         for (Stage s : stages) {
             r.bind(s.name() + "-stage", new StageStep(s, store, settings.workDir(), installed, owner, heartbeats, beat));
+        }
+        // routes name every stage of the pipeline; one this build (or a test) lacks fails the run with its name
+        for (String name : StageNames.ORDER) {
+            if (!installed.contains(name)) {
+                r.bind(name + "-stage", (org.apache.camel.Processor) ex -> {
+                    throw new StageFailedException(name, "stage " + name + " is not available in this build", null);
+                });
+            }
         }
     }
 

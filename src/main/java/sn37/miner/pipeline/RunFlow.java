@@ -21,6 +21,8 @@ public final class RunFlow {
     private static final Logger LOG = LoggerFactory.getLogger(RunFlow.class);
     public static final String RUN_ID = "minerRunId";
     public static final String RUN_KIND = "minerRunKind";
+    /** Run kind of the upload CLI: upload then commit, without the stages before them. */
+    public static final String PUBLISH = "publish";
 
     private final RunStore store;
     private final PipelineSettings settings;
@@ -73,7 +75,7 @@ public final class RunFlow {
                 return;
             }
         }
-        if (run.isPipeline()) {
+        if (run.isPipeline() || run.kind().equals(PUBLISH)) {
             for (String stage : StageNames.PUBLISH) {
                 boolean done = store.latestStage(run.id(), stage).map(StageExecution::status)
                         .filter(s -> s.isDone()).isPresent();

@@ -10,6 +10,7 @@ public final class BuiltInStages {
 
     public static List<Stage> all(Settings settings, Env env) {
         StageServices services = StageServices.from(settings, env);
-        return List.of(new FetchData(services, Sn1DataConfig.from(settings)), new Gate());
+        return List.of(new FetchData(services, Sn1DataConfig.from(settings)), new Gate(), new Upload(services),
+                new Commit(services));
     }
 }

@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,6 +77,10 @@ public final class FakeHub implements Closeable {
     private final Map<Kind, Deque<Fault>> faults = new EnumMap<>(Kind.class);
     private final Map<String, Integer> partPuts = new HashMap<>();
     private final Map<String, Integer> basicPuts = new HashMap<>();
+    private final Set<String> acceptedParts = new HashSet<>();
+    private final Set<String> expiredUploads = new HashSet<>();
+    private int resentParts;
+    private boolean keepRequests = true;
     private final Map<String, Map.Entry<Integer, String>> rejectedObjects = new HashMap<>();
     private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
     private int requestCounter;
@@ -215,6 +220,17 @@ public final class FakeHub implements Closeable {
         return basicPuts.getOrDefault(oid, 0);
     }
 
+    /** Part PUTs whose part (object and number) the storage had already accepted once: work a resume repeated. */
+    public synchronized int resentParts() {
+        return resentParts;
+    }
+
+    /** With false, requests are counted but not kept, so a benchmark's gigabytes of part bodies can be collected. */
+    public synchronized FakeHub keepRequests(boolean keep) {
+        this.keepRequests = keep;
+        return this;
+    }
+
     public List<String> violations() {
         return List.copyOf(violations);
     }
@@ -255,6 +271,14 @@ public final class FakeHub implements Closeable {
         this.ignoreNextRange = true;
     }
 
+    /**
+     * Every multipart upload begun so far expires, as presigned URLs do: its part PUTs get 403 AccessDenied and its
+     * completion 404 NoSuchUpload.
+     */
+    public synchronized void expireUploads() {
+        expiredUploads.addAll(uploads.keySet());
+    }
+
     /** The LFS batch answers a per-object error for {@code oid}. */
     public synchronized void rejectLfsObject(String oid, int code, String message) {
         rejectedObjects.put(oid, Map.entry(code, message));
@@ -266,7 +290,9 @@ public final class FakeHub implements Closeable {
         String requestId = "req-" + (++requestCounter);
         Kind kind = classify(request);
         counts.merge(kind, 1, Integer::sum);
-        seen.computeIfAbsent(kind, k -> new ArrayList<>()).add(request);
+        if (keepRequests) {
+            seen.computeIfAbsent(kind, k -> new ArrayList<>()).add(request);
+        }
         MockResponse.Builder response;
         try {
             response = handle(kind, request);
@@ -723,6 +749,9 @@ public final class FakeHub implements Closeable {
         if (upload == null || upload.chunkSize() == 0 || part < 1 || part > upload.partCount()) {
             return error(404, null, "NoSuchUpload");
         }
+        if (expiredUploads.contains(uploadId)) {
+            return error(403, null, "AccessDenied: Request has expired");
+        }
         byte[] data = request.getBody().toByteArray();
         partPuts.merge(upload.oid(), 1, Integer::sum);
         long expected = part < upload.partCount() ? upload.chunkSize()
@@ -734,6 +763,9 @@ public final class FakeHub implements Closeable {
         String etag = "\"" + FakeHubRepo.hex("MD5", data) + "\"";
         upload.parts().put(part, data);
         upload.etags().put(part, etag);
+        if (!acceptedParts.add(upload.oid() + "#" + part)) {
+            resentParts++;
+        }
         return new MockResponse.Builder().code(200).setHeader("ETag", etag);
     }
 
@@ -743,7 +775,7 @@ public final class FakeHub implements Closeable {
             return no;
         }
         Upload upload = uploads.get(request.getUrl().queryParameter("uploadId"));
-        if (upload == null || upload.chunkSize() == 0) {
+        if (upload == null || upload.chunkSize() == 0 || expiredUploads.contains(upload.id())) {
             return error(404, null, "NoSuchUpload");
         }
         FakeHubRepo repo = repos.get(upload.repo());

@@ -70,7 +70,7 @@ class ApiBadInputTest {
 
     @Test
     void stageNotInThisBuildIs404() throws Exception {
-        status(404, "stage 'train' is not available in this build; available: fetch-data, gate",
+        status(404, "stage 'train' is not available in this build; available: fetch-data, gate, upload, commit",
                 t.post("/api/stages/train", "{}"));
     }
 

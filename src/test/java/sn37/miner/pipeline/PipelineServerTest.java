@@ -86,12 +86,13 @@ class PipelineServerTest {
     }
 
     @Test
-    void pipelineThatPassesTheGateOnlineFailsNamingTheMissingPublishStage() throws Exception {
+    void pipelineThatPassesTheGateOnlineGoesOnToUploadWhichNamesTheMissingTrainStage() throws Exception {
         String runId = trigger("/api/runs", "{\"metric\": 0.1, \"avg_loss_upload_threshold\": 0.5}");
         Run run = t.awaitFinished(runId, Duration.ofSeconds(30));
         assertEquals(RunStatus.FAILED, run.status());
         assertEquals("upload", run.failedStage());
-        assertTrue(run.lastError().contains("stage upload is not available"), run.lastError());
+        assertTrue(run.lastError().contains("stage train, which is not available in this build"), run.lastError());
+        assertTrue(t.server.store().latestStage(runId, "commit").isEmpty(), "commit never runs after a failed upload");
     }
 
     @Test

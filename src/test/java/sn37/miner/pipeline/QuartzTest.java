@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sn37.miner.config.Json;
@@ -61,13 +60,6 @@ class QuartzTest {
                 "pipeline.sweeper.max-retries", "2", "pipeline.sweeper.backoff-base-seconds", "1",
                 "pipeline.sweeper.backoff-max-seconds", "2");
         try (TestServer t = TestServer.start(TestServer.settings(dir, o), TestServer.withExtra(upload))) {
-            // the upload stage's route arrives with its own issue; this test brings a stand-in
-            t.server.context().addRoutes(new RouteBuilder() {
-                @Override
-                public void configure() {
-                    from("direct:upload").routeId("upload").routeConfigurationId("stage-routes").process("upload-stage");
-                }
-            });
             String runId = Json.mapper().readTree(t.post("/api/stages/upload", "{}").body()).get("runId").asText();
             Run failed = t.awaitStatus(runId, RunStatus.FAILED, Duration.ofSeconds(20));
             assertEquals("upload", failed.failedStage());

@@ -1,0 +1,90 @@
+package sn37.miner.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Unmatched;
+import sn37.miner.competition.CompetitionSchedule;
+import sn37.miner.competition.CompetitionTable;
+import sn37.miner.config.Json;
+import sn37.miner.pipeline.RunFlow;
+import sn37.miner.run.Run;
+import sn37.miner.stage.RunParams;
+
+/**
+ * Publishes a local model dir: one Hub commit, then the metadata on chain, then the repo made public — the
+ * reference's {@code scripts/upload_model.py}, resumable with {@code runs resume}.
+ * Example: {@code bin/miner upload --hf_repo_id me/sn37-model --load_model_dir ./best --wallet.name w}.
+ */
+@Command(name = "upload", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Upload a local model dir to the Hub and commit its metadata on chain (upload_model.py).",
+                "Needs HF_ACCESS_TOKEN (or HF_TOKEN). Configuration keys can be overridden with --key=value."})
+public final class UploadCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--hf_repo_id", paramLabel = "NS/NAME", description = "Hugging Face repo (4 to 38 chars).")
+    String hfRepoId;
+    @Option(names = "--load_model_dir", description = "The Hugging Face model dir to publish.")
+    String loadModelDir;
+    @Option(names = "--competition_id", description = "Competition id (default 2, B7_MULTI_CHOICE).")
+    Integer competitionId;
+    @Option(names = "--netuid", description = "Subnet id (default 37).")
+    Integer netuid;
+    @Option(names = "--wallet.name", description = "Bittensor wallet name (default 'default').")
+    String walletName;
+    @Option(names = "--wallet.hotkey", description = "Hotkey name (default 'default').")
+    String walletHotkey;
+    @Option(names = "--wallet.path", description = "Wallets directory (default ~/.bittensor/wallets).")
+    String walletPath;
+    @Option(names = "--subtensor.network", description = "finney (default), test or local.")
+    String network;
+    @Option(names = "--subtensor.chain_endpoint", description = "ws:// or wss:// endpoint; overrides --subtensor.network.")
+    String chainEndpoint;
+    @Option(names = "--update_repo_visibility",
+            description = "As in the reference, passing this flag DISABLES making the repo public after the commit.")
+    boolean keepRepoPrivate;
+    @Option(names = "--list_competitions", description = "Print the competition schedule and exit.")
+    boolean listCompetitions;
+
+    @Unmatched
+    List<String> overrides = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        if (listCompetitions) {
+            spec.commandLine().getOut().print(CompetitionTable.render(CompetitionSchedule.oct2024(), "Competitions (Oct 2024)"));
+            return 0;
+        }
+        if (hfRepoId == null || loadModelDir == null) {
+            throw new IllegalArgumentException("upload needs --hf_repo_id and --load_model_dir");
+        }
+        java.util.Map<String, Object> p = new java.util.LinkedHashMap<>();
+        p.put("hf_repo_id", hfRepoId);
+        p.put("upload_dir", java.nio.file.Path.of(loadModelDir).toAbsolutePath().normalize().toString());
+        p.put("competition_id", competitionId);
+        p.put("netuid", netuid);
+        p.put("wallet_name", walletName);
+        p.put("wallet_hotkey", walletHotkey);
+        p.put("wallet_path", walletPath);
+        p.put("subtensor_network", network);
+        p.put("subtensor_chain_endpoint", chainEndpoint);
+        if (keepRepoPrivate) p.put("update_repo_visibility", false);
+        p.values().removeIf(java.util.Objects::isNull);
+        RunParams params;
+        try {
+            params = Json.mapper().convertValue(p, RunParams.class);
+        } catch (IllegalArgumentException e) {
+            Throwable root = e;
+            while (root.getCause() != null) root = root.getCause();
+            throw new IllegalArgumentException(root.getMessage());
+        }
+        try (OneShot shot = OneShot.start(overrides)) {
+            Run run = shot.submitAndWait(RunFlow.PUBLISH, params);
+            return shot.printSummary(run, spec.commandLine().getOut());
+        }
+    }
+}

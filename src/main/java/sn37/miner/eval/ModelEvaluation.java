@@ -1,0 +1,70 @@
+package sn37.miner.eval;
+
+import java.math.BigInteger;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import sn37.miner.competition.Competition;
+import sn37.miner.competition.EvalTask;
+import sn37.miner.data.McSample;
+
+/**
+ * Scores one model on a competition's tasks, the way the competition's validators do, with the data this miner
+ * has: SYNTHETIC_MMLU on the run's SN1 samples ({@link MultipleChoice}), WORD_SORTING on samples generated from the
+ * seed ({@link WordSorting}, {@link ReferenceLoss}). Tasks whose data this miner does not fetch (FINEWEB's
+ * fineweb-edu rows, IF_EVAL, SYNTHETIC_1_SFT, CODEFORCES_COTS) are reported as skipped and the composite is
+ * renormalised over the rest, as validators do when a task's data fails to load; {@link TextLoss} is ready for
+ * FINEWEB texts once a source provides them.
+ */
+public final class ModelEvaluation {
+
+    /** How to evaluate: the competition (tasks, sequence length), precision, batching and the word-sorting seed. */
+    public record Plan(Competition competition, EvalDtype dtype, int batchSize, BigInteger seed, int wordSortingSamples) {
+        public Plan {
+            if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+            if (wordSortingSamples < 1) {
+                throw new IllegalArgumentException("word-sorting samples must be >= 1, got " + wordSortingSamples);
+            }
+        }
+    }
+
+    /** The composite and the multiple-choice details (null when the competition has no such task). */
+    public record Report(CompositeScore.Result score, MultipleChoice.Result multipleChoice) {}
+
+    public static final String MMLU = "SYNTHETIC_MMLU";
+    public static final String WORD_SORTING = "WORD_SORTING";
+
+    private ModelEvaluation() {}
+
+    public static Report run(LanguageModel model, PromptEncoder encoder, List<McSample> samples, Plan plan,
+            BooleanSupplier cancelled) {
+        int sequenceLength = plan.competition().constraints().sequenceLength();
+        Map<String, CompositeScore.Raw> raws = new LinkedHashMap<>();
+        MultipleChoice.Result mc = null;
+        for (EvalTask task : plan.competition().tasks()) {
+            switch (task.name()) {
+                case MMLU -> {
+                    mc = MultipleChoice.run(model, encoder, samples, sequenceLength, plan.dtype(), plan.batchSize(),
+                            cancelled);
+                    raws.put(task.name(), CompositeScore.Raw.of(mc.deviation(), samples.size()));
+                }
+                case WORD_SORTING -> {
+                    List<ReferenceLoss.Sample> sorting;
+                    try {
+                        sorting = ReferenceLoss.tokenize(WordSorting.samples(plan.seed(), plan.wordSortingSamples()),
+                                encoder, sequenceLength);
+                    } catch (RuntimeException e) {
+                        raws.put(task.name(), CompositeScore.Raw.of(Double.POSITIVE_INFINITY, 0));
+                        continue;
+                    }
+                    raws.put(task.name(), CompositeScore.Raw.of(ReferenceLoss.run(model, sorting, plan.dtype()),
+                            sorting.size()));
+                }
+                default -> raws.put(task.name(), CompositeScore.Raw.skipped(task.name()
+                        + " data is not fetched by this miner; scored on the other tasks with renormalised weights"));
+            }
+        }
+        return new Report(CompositeScore.combine(plan.competition().tasks(), raws), mc);
+    }
+}

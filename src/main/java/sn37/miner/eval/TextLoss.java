@@ -1,0 +1,64 @@
+package sn37.miner.eval;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The TEXT_LOSS method (FINEWEB), as {@code compute_text_loss} (finetune/eval/method.py @726fb931 and HEAD): first a
+ * sanity check on the first two texts, then the mean over texts of the cross-entropy over all shifted positions
+ * (padding included, when the texts were padded); any failure, fewer than two texts or a failed check gives +∞.
+ *
+ * <p>The check ({@code check_for_reasonable_output}) generates 20 tokens greedily, EOS suppressed, for each of two
+ * prompts and fails when the two outputs agree in ≥ 10 positions, or when in both outputs one token fills more than
+ * 10 of the 20 places. Its prompts are {@code batches[0][:100]} and {@code batches[1][:100]}; the comment there
+ * says "100 tokens", but the texts are 1 × L tensors, so the slice takes rows and the prompts are the whole texts.
+ * This is what validators run, so it is what this class runs.
+ */
+public final class TextLoss {
+
+    static final int CHECK_TOKENS = 20;
+
+    private TextLoss() {}
+
+    public static double run(LanguageModel model, List<int[]> texts, int eosTokenId, EvalDtype dtype) {
+        try {
+            if (texts.size() < 2 || !reasonable(model, texts.get(0), texts.get(1), eosTokenId, dtype)) {
+                return Double.POSITIVE_INFINITY;
+            }
+            double sum = 0;
+            for (int[] ids : texts) {
+                if (ids.length < 2) return Double.POSITIVE_INFINITY;
+                CrossEntropy loss = new CrossEntropy(dtype);
+                model.forward(Arrays.copyOf(ids, ids.length - 1), 0, (p, logits) -> loss.add(logits, ids[p + 1]));
+                sum += loss.mean();
+            }
+            return sum / texts.size();
+        } catch (RuntimeException e) {
+            return Double.POSITIVE_INFINITY;
+        }
+    }
+
+    static boolean reasonable(LanguageModel model, int[] first, int[] second, int eosTokenId, EvalDtype dtype) {
+        Generator generator = new Generator(model, GenerationSettings.sanityCheck(eosTokenId), dtype);
+        int[] a = generator.generateBatch(List.of(first))[0];
+        int[] b = generator.generateBatch(List.of(second))[0];
+        return reasonable(a, b);
+    }
+
+    /** The two tests of {@code check_for_reasonable_output} on two 20-token outputs. */
+    static boolean reasonable(int[] a, int[] b) {
+        int same = 0;
+        for (int i = 0; i < Math.min(a.length, b.length); i++) if (a[i] == b[i]) same++;
+        if (same >= CHECK_TOKENS / 2) return false;
+        return !(mostCommonCount(a) > CHECK_TOKENS / 2 && mostCommonCount(b) > CHECK_TOKENS / 2);
+    }
+
+    private static int mostCommonCount(int[] tokens) {
+        Map<Integer, Integer> counts = new HashMap<>();
+        int max = 0;
+        for (int t : tokens) max = Math.max(max, counts.merge(t, 1, Integer::sum));
+        return max;
+    }
+}

@@ -1,0 +1,118 @@
+package sn37.miner.publish;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import sn37.miner.model.CheckpointDir;
+import sn37.miner.model.ModelConfig;
+
+/**
+ * The files of a local model dir that go to the Hub: exactly {@link TransformersFiles}' set, found and checked
+ * without the network. Everything else in the dir (optimizer state, logs, stray shards of an older save) is listed
+ * as {@code ignored} and not uploaded.
+ *
+ * @param files relative paths, sorted
+ * @param architecture {@code architectures[0]} of config.json, the class validators instantiate
+ */
+public record ModelFileSet(Path dir, List<String> files, List<String> ignored, String architecture) {
+
+    public ModelFileSet {
+        files = List.copyOf(files);
+        ignored = List.copyOf(ignored);
+    }
+
+    /** @param withTokenizer include the tokenizer files present (bring-your-own-tokenizer competitions) */
+    public static ModelFileSet of(Path dir, boolean withTokenizer) {
+        if (!Files.isDirectory(dir)) {
+            throw new PublishException("model dir " + dir + " does not exist or is not a directory; pass the"
+                    + " directory save_pretrained wrote (upload_dir, or the train stage's modelDir)");
+        }
+        Set<String> all = listFiles(dir);
+        String where = "model dir " + dir;
+        for (String path : all) {
+            if (TransformersFiles.isBinWeights(path)) {
+                throw new PublishException(where + " holds PyTorch .bin weights (" + path + "): validators load"
+                        + " safetensors only. Save with save_pretrained(safe_serialization=True) and remove the .bin files");
+            }
+        }
+        if (!all.contains(TransformersFiles.CONFIG)) {
+            throw new PublishException(where + " has no " + TransformersFiles.CONFIG + ": save the model with"
+                    + " save_pretrained, which writes it next to the weights");
+        }
+        Set<String> chosen = new TreeSet<>();
+        chosen.add(TransformersFiles.CONFIG);
+        if (all.contains(TransformersFiles.GENERATION_CONFIG)) {
+            chosen.add(TransformersFiles.GENERATION_CONFIG);
+        }
+        boolean single = all.contains(TransformersFiles.SINGLE_WEIGHTS);
+        boolean sharded = all.contains(TransformersFiles.INDEX);
+        if (single && sharded) {
+            // from_pretrained would take model.safetensors and ignore the index: one of them is a stale leftover.
+            throw new PublishException(where + " has both " + TransformersFiles.SINGLE_WEIGHTS + " and "
+                    + TransformersFiles.INDEX + "; transformers would load the single file. Delete the one that is"
+                    + " left over from an older save");
+        }
+        if (!single && !sharded) {
+            throw new PublishException(where + " has no safetensors weights (" + TransformersFiles.SINGLE_WEIGHTS
+                    + ", or " + TransformersFiles.INDEX + " with its shards); save with save_pretrained");
+        }
+        if (single) {
+            chosen.add(TransformersFiles.SINGLE_WEIGHTS);
+        } else {
+            chosen.add(TransformersFiles.INDEX);
+            for (String shard : TransformersFiles.shardsOf(read(dir.resolve(TransformersFiles.INDEX)), where)) {
+                if (!all.contains(shard)) {
+                    throw new PublishException(where + ": " + TransformersFiles.INDEX + " names shard " + shard
+                            + ", which is missing; copy the complete save_pretrained output");
+                }
+                chosen.add(shard);
+            }
+        }
+        if (withTokenizer) {
+            TransformersFiles.TOKENIZER.stream().filter(all::contains).forEach(chosen::add);
+        }
+        String architecture = checkWeights(dir);
+        List<String> ignored = new ArrayList<>(all);
+        ignored.removeAll(chosen);
+        return new ModelFileSet(dir, new ArrayList<>(chosen), ignored, architecture);
+    }
+
+    /** Opens the weights as a loader would (every shard parses, the index matches them) and reads the class name. */
+    private static String checkWeights(Path dir) {
+        try (CheckpointDir checkpoint = CheckpointDir.open(dir)) {
+            ModelConfig config = checkpoint.config();
+            if (config.architectures().isEmpty()) {
+                throw new PublishException("model dir " + dir + ": config.json has no 'architectures'; validators"
+                        + " instantiate architectures[0], e.g. [\"LlamaForCausalLM\"]");
+            }
+            return config.architectures().get(0);
+        } catch (IOException e) {
+            throw new PublishException("model dir " + dir + " cannot be loaded: " + e.getMessage()
+                    + ". Write it again with save_pretrained", e);
+        }
+    }
+
+    private static Set<String> listFiles(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            Set<String> out = new TreeSet<>();
+            walk.filter(Files::isRegularFile)
+                    .forEach(p -> out.add(dir.relativize(p).toString().replace('\\', '/')));
+            return out;
+        } catch (IOException e) {
+            throw new PublishException("cannot list model dir " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new PublishException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

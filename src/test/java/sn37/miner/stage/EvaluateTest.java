@@ -1,0 +1,186 @@
+package sn37.miner.stage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import sn37.miner.config.Json;
+import sn37.miner.data.JsonlSampleSource;
+import sn37.miner.data.SnapshotWriter;
+import sn37.miner.eval.ModelOpener;
+import sn37.miner.eval.TaskScore;
+import sn37.miner.eval.TinyTransformer;
+import sn37.miner.eval.WordEncoder;
+import sn37.miner.model.CheckpointWriter;
+import sn37.miner.model.Dtype;
+import sn37.miner.model.FloatTensor;
+import sn37.miner.model.ModelConfig;
+import sn37.miner.model.TensorData;
+
+class EvaluateTest {
+
+    private static final int VOCAB = 256;
+    private static final StageServices SERVICES = new StageServices(null, null, Path.of("."), Clock.systemUTC());
+    private static final Evaluate.Options OPTIONS = new Evaluate.Options("oct2024", -1, 8, 12);
+    private static final ModelOpener TINY = (dir, params) -> new ModelOpener.OpenModel(
+            new TinyTransformer(new TinyTransformer.Config(VOCAB, 16, 2, 2, 32, 9)), new WordEncoder(VOCAB));
+
+    @TempDir
+    Path tmp;
+
+    private Path snapshot;
+
+    @BeforeEach
+    void writeSnapshot() throws Exception {
+        snapshot = SnapshotWriter.write(JsonlSampleSource.bundled().load().samples(), tmp.resolve("snap.jsonl")).path();
+    }
+
+    /** A 2-layer Llama checkpoint whose projections all have norm {@code norm}. */
+    private Path checkpoint(String name, double projectionNorm) throws Exception {
+        ObjectNode json = (ObjectNode) new ObjectMapper().readTree(
+                "{\"model_type\": \"llama\", \"num_hidden_layers\": 2, \"hidden_size\": 8}");
+        List<TensorData> tensors = new ArrayList<>();
+        tensors.add(tensor("model.embed_tokens.weight", 64, 5));
+        for (int i = 0; i < 2; i++) {
+            for (String p : List.of("self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj",
+                    "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj")) {
+                tensors.add(tensor("model.layers." + i + "." + p + ".weight", 64, projectionNorm));
+            }
+        }
+        tensors.add(tensor("lm_head.weight", 64, 5));
+        Path dir = tmp.resolve(name);
+        CheckpointWriter.write(dir, new ModelConfig(json).withArchitectures(List.of("LlamaForCausalLM")), tensors);
+        return dir;
+    }
+
+    private static TensorData tensor(String name, int count, double norm) {
+        float[] v = new float[count];
+        Arrays.fill(v, (float) (norm / Math.sqrt(count)));
+        return new FloatTensor(name, Dtype.F32, new long[] {8, count / 8}, v);
+    }
+
+    private StageContext context(Path modelDir, String paramsJson) throws Exception {
+        Map<String, String> outputs = Map.of(
+                StageNames.TRAIN, "{\"modelDir\": " + Json.mapper().writeValueAsString(modelDir.toString()) + "}",
+                StageNames.FETCH_DATA, "{\"snapshotPath\": " + Json.mapper().writeValueAsString(snapshot.toString())
+                        + "}");
+        RunParams params = Json.mapper().readValue(paramsJson, RunParams.class);
+        return new StageContext("run-1", 1, params, tmp.resolve("work"), new StageContext.Outputs() {
+            @Override
+            public <T> Optional<T> of(String stage, Class<T> type) {
+                String json = outputs.get(stage);
+                try {
+                    return json == null ? Optional.empty() : Optional.of(Json.mapper().readValue(json, type));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }, () -> false, null);
+    }
+
+    @Test
+    void scoresTheTrainedModelOnTheSnapshotAndRecordsEveryQuestion() throws Exception {
+        StageContext ctx = context(checkpoint("trained", 10), "{\"seed\": 3}");
+        Evaluate.Output out = new Evaluate(SERVICES, TINY, OPTIONS).run(ctx);
+
+        assertTrue(out.evaluated(), out.failure());
+        assertTrue(out.validation().passed(), out.validation().reason());
+        assertEquals("float32", out.evalDtype(), "B7 is scored with transformers 4.44.1");
+        assertEquals(40, out.questions());
+        assertTrue(out.deviation() >= 0 && out.deviation() <= 1);
+        List<TaskScore> tasks = out.tasks();
+        assertEquals(List.of("SYNTHETIC_MMLU", "WORD_SORTING", "FINEWEB"), tasks.stream().map(TaskScore::name).toList());
+        assertEquals(12, tasks.get(1).samples());
+        assertTrue(tasks.get(2).skipped() != null, "FINEWEB has no data in this miner");
+        double expected = (0.9 * out.deviation() + 0.05 * tasks.get(1).normalized()) / 0.95;
+        assertEquals(expected, out.metric(), 1e-12);
+
+        List<String> lines = Files.readAllLines(Path.of(out.resultsPath()));
+        assertEquals(40, lines.size());
+        JsonNode first = Json.mapper().readTree(lines.get(0));
+        assertEquals("sn37-public-mc-0001", first.get("id").asText());
+        assertEquals("A", first.get("reference").asText());
+        assertTrue(first.has("generated") && first.has("answer") && first.has("correct"));
+        assertEquals(List.of(Evaluate.RESULTS), ctx.artifacts().stream().map(Artifact::name).toList());
+    }
+
+    @Test
+    void aModelFailingValidatorsChecksScoresInfinityUnloadedAndTheGateRejectsIt() throws Exception {
+        ModelOpener mustNotLoad = (dir, params) -> fail("a model that fails the checks must not be loaded");
+        StageContext ctx = context(checkpoint("inflated", 1500), "{\"avg_loss_upload_threshold\": 0.9}");
+        Evaluate.Output out = new Evaluate(SERVICES, mustNotLoad, OPTIONS).run(ctx);
+
+        assertEquals(Double.POSITIVE_INFINITY, out.metric());
+        assertFalse(out.evaluated());
+        assertTrue(out.failure().contains("hard limit 1000"), out.failure());
+        assertNull(out.resultsPath());
+
+        String stored = Json.mapper().writeValueAsString(out);
+        StageContext gateCtx = new StageContext("run-1", 1, ctx.params(), tmp, new StageContext.Outputs() {
+            @Override
+            public <T> Optional<T> of(String stage, Class<T> type) {
+                try {
+                    return Optional.of(Json.mapper().readValue(stored, type));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }, () -> false, null);
+        GateDecision decision = new Gate().run(gateCtx);
+        assertFalse(decision.passed());
+        assertEquals(Double.POSITIVE_INFINITY, decision.metric());
+    }
+
+    @Test
+    void aModelThatCannotBeLoadedScoresInfinity() throws Exception {
+        ModelOpener broken = (dir, params) -> {
+            throw new IllegalStateException("no PyTorch native library for this platform");
+        };
+        Evaluate.Output out = new Evaluate(SERVICES, broken, OPTIONS).run(context(checkpoint("ok", 10), "{}"));
+        assertEquals(Double.POSITIVE_INFINITY, out.metric());
+        assertTrue(out.failure().contains("no PyTorch native library"), out.failure());
+        assertTrue(out.validation().passed());
+    }
+
+    @Test
+    void anExplicitEvalDtypeOverridesTheCompetitionsDefault() throws Exception {
+        Path dir = checkpoint("bf16", 10);
+        Evaluate.Output bf16 = new Evaluate(SERVICES, TINY, OPTIONS).run(context(dir, "{\"eval_dtype\": \"bfloat16\"}"));
+        Evaluate.Output f32 = new Evaluate(SERVICES, TINY, OPTIONS).run(context(dir, "{}"));
+        assertEquals("bfloat16", bf16.evalDtype());
+        double a = bf16.tasks().get(1).raw();
+        double b = f32.tasks().get(1).raw();
+        assertTrue(a != b && Math.abs(a - b) < 0.1, "bf16 word-sorting loss " + a + " vs float32 " + b);
+    }
+
+    @Test
+    void aCompetitionNotInTheScheduleIsAClearError() throws Exception {
+        StageException e = assertThrows(StageException.class, () -> new Evaluate(SERVICES, TINY, OPTIONS)
+                .run(context(checkpoint("x", 10), "{\"competition_id\": 4}")));
+        assertTrue(e.getMessage().contains("DISTILLED_REASONING_3B") && e.getMessage().contains("oct2024"),
+                e.getMessage());
+    }
+
+    @Test
+    void needsTheTrainedModelAndTheDataSnapshot() {
+        assertEquals(List.of(StageNames.TRAIN, StageNames.FETCH_DATA),
+                new Evaluate(SERVICES, TINY).requires(RunParams.defaults()));
+    }
+}

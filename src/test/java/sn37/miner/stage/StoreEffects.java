@@ -1,0 +1,34 @@
+package sn37.miner.stage;
+
+import java.util.List;
+import java.util.Optional;
+import sn37.miner.run.ExternalEffect;
+import sn37.miner.run.RunStore;
+
+/** A stage's effects on a real run store, as the runner gives them. */
+record StoreEffects(RunStore store, String runId, String stage) implements StageContext.Effects {
+    @Override
+    public ExternalEffect intend(String effectKey, String requestJson) {
+        return store.intendEffect(effectKey, runId, stage, requestJson);
+    }
+
+    @Override
+    public void confirm(String effectKey, String responseJson) {
+        store.confirmEffect(effectKey, responseJson);
+    }
+
+    @Override
+    public void markAbsent(String effectKey) {
+        store.markEffectAbsent(effectKey);
+    }
+
+    @Override
+    public Optional<ExternalEffect> find(String effectKey) {
+        return store.findEffect(effectKey);
+    }
+
+    @Override
+    public List<ExternalEffect> ofStage() {
+        return store.effects(runId).stream().filter(e -> e.stage().equals(stage)).toList();
+    }
+}
