@@ -13,7 +13,8 @@ public final class ErrorHandler implements IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception e, CommandLine cmd, ParseResult parsed) {
         if (e instanceof ConfigException || e instanceof IllegalArgumentException || e instanceof RunStoreException
-                || e instanceof RunNotFoundException || e instanceof RunConflictException) {
+                || e instanceof RunNotFoundException || e instanceof RunConflictException
+                || e instanceof sn37.miner.stage.StageException || e instanceof sn37.miner.wallet.WalletException) {
             cmd.getErr().println("error: " + e.getMessage());
             return 2;
         }

@@ -105,6 +105,9 @@ public final class MineCommand implements Callable<Integer> {
             return 0;
         }
         RunParams params = params();
+        if (!params.offline()) {
+            spec.commandLine().getErr().println("pre-flight: " + OneShot.preflight(params, overrides));
+        }
         try (OneShot shot = OneShot.start(overrides)) {
             Run run = shot.submitAndWait(Run.PIPELINE, params);
             return shot.printSummary(run, spec.commandLine().getOut());

@@ -11,7 +11,10 @@ import sn37.miner.run.Run;
 import sn37.miner.run.RunReport;
 import sn37.miner.run.RunStatus;
 import sn37.miner.stage.BuiltInStages;
+import sn37.miner.stage.PublishPreflight;
 import sn37.miner.stage.RunParams;
+import sn37.miner.stage.StageServices;
+import sn37.miner.chain.ChainOptions;
 
 /** The pipeline in this process without HTTP or schedules, for the CLI's mine and resume. */
 final class OneShot implements AutoCloseable {
@@ -25,6 +28,13 @@ final class OneShot implements AutoCloseable {
         Env env = Env.load(Path.of(""));
         Settings settings = PipelineServer.oneShot(Settings.load(MinerApp.home(), env, overrides));
         return new OneShot(PipelineServer.create(settings, BuiltInStages.all(settings, env)).start());
+    }
+
+    /** The publish pre-flight of a run that is not --offline: token, repo, hotkey registered. */
+    static String preflight(RunParams params, List<String> overrides) {
+        Env env = Env.load(Path.of(""));
+        Settings settings = Settings.load(MinerApp.home(), env, overrides);
+        return PublishPreflight.check(params, StageServices.from(settings, env), ChainOptions.defaults());
     }
 
     Run submitAndWait(String kind, RunParams params) throws InterruptedException {

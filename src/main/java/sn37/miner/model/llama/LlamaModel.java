@@ -1,0 +1,201 @@
+package sn37.miner.model.llama;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.core.Linear;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code LlamaForCausalLM} / {@code MistralForCausalLM} of transformers written on DJL NDArrays,
+ * float32 throughout: token embedding, per layer RMSNorm → grouped-query attention with rotary
+ * embeddings (rotate-half layout) → residual → RMSNorm → SwiGLU MLP → residual, final RMSNorm, LM
+ * head (tied to the embedding when the config says so). Parameters are keyed by their Hugging Face
+ * names, so checkpoints load and save without a renaming table.
+ *
+ * <p>Memory rule (DJL): an op's result belongs to the manager of its first operand, so every op
+ * here starts from an activation (created by the caller on a per-step sub-manager) and parameters
+ * only ever come second; otherwise each step would leave arrays in the model's manager. Scalars
+ * that autograd keeps for backward are created natively ({@code full}), never with
+ * {@code mul(Number)}, whose Java buffer can be freed before backward reads it.
+ */
+public final class LlamaModel implements AutoCloseable {
+
+    /** torch.finfo(torch.float32).min: the additive mask transformers uses. */
+    private static final float MASKED = -Float.MAX_VALUE;
+
+    private final LlamaConfig config;
+    private final NDManager manager;
+    private final Map<String, NDArray> parameters;
+    private final float[] inverseFrequencies;
+
+    /**
+     * @param manager owns the parameters and is closed with the model
+     * @param parameters every {@link LlamaConfig#parameters()} entry, float32, in that order
+     */
+    LlamaModel(LlamaConfig config, NDManager manager, Map<String, NDArray> parameters) {
+        this.config = config;
+        this.manager = manager;
+        this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+        this.inverseFrequencies = config.rope().inverseFrequencies(config.headDim());
+        for (ParameterSpec spec : config.parameters()) {
+            NDArray array = parameters.get(spec.name());
+            if (array == null || !array.getShape().equals(new Shape(spec.shape()))) {
+                throw new IllegalArgumentException("parameter " + spec + " is missing or has shape "
+                        + (array == null ? "none" : array.getShape()));
+            }
+        }
+    }
+
+    public LlamaConfig config() {
+        return config;
+    }
+
+    /** The manager holding the parameters; per-step work belongs on a sub-manager of it. */
+    public NDManager manager() {
+        return manager;
+    }
+
+    public Device device() {
+        return manager.getDevice();
+    }
+
+    /** Parameters by Hugging Face name, in {@code state_dict()} order. */
+    public Map<String, NDArray> parameters() {
+        return parameters;
+    }
+
+    /** Makes autograd track (or stop tracking) every parameter. */
+    public void trainable(boolean trainable) {
+        parameters.values().forEach(p -> p.setRequiresGradient(trainable));
+    }
+
+    /** Logits over the vocabulary, [B, T, vocab], for token ids [B, T] (int64, on this device). */
+    public NDArray forward(NDArray ids) {
+        return logits(hidden(ids));
+    }
+
+    /** The LM head on hidden states [..., hidden]: [..., vocab]. */
+    public NDArray logits(NDArray hidden) {
+        String head = config.tieWordEmbeddings() ? "model.embed_tokens.weight" : "lm_head.weight";
+        return Linear.linear(hidden, parameters.get(head)).singletonOrThrow();
+    }
+
+    /** Hidden states after the final norm, [B, T, hidden], for token ids [B, T]. */
+    public NDArray hidden(NDArray ids) {
+        if (ids.getShape().dimension() != 2) {
+            throw new IllegalArgumentException("token ids must be [batch, time], got " + ids.getShape());
+        }
+        NDManager scope = ids.getManager();
+        int time = (int) ids.getShape().get(1);
+        NDArray[] rope = rotaryTables(scope, time);
+        NDArray mask = causalMask(scope, time);
+        NDArray x = Embedding.embedding(ids, parameters.get("model.embed_tokens.weight"), SparseFormat.DENSE)
+                .singletonOrThrow();
+        for (int layer = 0; layer < config.numLayers(); layer++) {
+            String prefix = "model.layers." + layer + ".";
+            NDArray h = rmsNorm(x, parameters.get(prefix + "input_layernorm.weight"));
+            x = x.add(attention(h, prefix + "self_attn.", rope[0], rope[1], mask));
+            h = rmsNorm(x, parameters.get(prefix + "post_attention_layernorm.weight"));
+            x = x.add(mlp(h, prefix + "mlp."));
+        }
+        return rmsNorm(x, parameters.get("model.norm.weight"));
+    }
+
+    /** transformers' LlamaRMSNorm: x / sqrt(mean(x²) + eps) * weight, over the last axis. */
+    NDArray rmsNorm(NDArray x, NDArray weight) {
+        NDArray variance = x.mul(x).mean(new int[] {-1}, true);
+        // add(Number) is safe under autograd: its backward does not read the scalar.
+        return x.div(variance.add(config.rmsNormEps()).sqrt()).mul(weight);
+    }
+
+    private NDArray attention(NDArray h, String prefix, NDArray cos, NDArray sin, NDArray mask) {
+        long batch = h.getShape().get(0);
+        long time = h.getShape().get(1);
+        int kv = config.numKvHeads();
+        int groups = config.kvGroups();
+        int dim = config.headDim();
+        // Query heads h = g * groups + r share key/value head g (transformers' repeat_kv order):
+        // q [B, KV, groups, T, D]; k and v [B, KV, 1, T, D] broadcast over the groups.
+        NDArray q = project(h, prefix + "q_proj").reshape(batch, time, kv, groups, dim).transpose(0, 2, 3, 1, 4);
+        NDArray k = project(h, prefix + "k_proj").reshape(batch, time, kv, 1, dim).transpose(0, 2, 3, 1, 4);
+        NDArray v = project(h, prefix + "v_proj").reshape(batch, time, kv, 1, dim).transpose(0, 2, 3, 1, 4);
+        q = rotate(q, cos, sin);
+        k = rotate(k, cos, sin);
+        NDArray scale = h.getManager().full(new Shape(), (float) (1.0 / Math.sqrt(dim)));
+        NDArray scores = q.matMul(k.transpose(0, 1, 2, 4, 3)).mul(scale).add(mask);
+        NDArray out = scores.softmax(-1).matMul(v);
+        out = out.transpose(0, 3, 1, 2, 4).reshape(batch, time, (long) config.numHeads() * dim);
+        return project(out, prefix + "o_proj");
+    }
+
+    /** x·cos + rotate_half(x)·sin, rotate_half(x) = cat(-x[..., D/2:], x[..., :D/2]). */
+    static NDArray rotate(NDArray x, NDArray cos, NDArray sin) {
+        int last = x.getShape().dimension() - 1;
+        NDList halves = x.split(2, last);
+        NDArray rotated = halves.get(1).neg().concat(halves.get(0), last);
+        return x.mul(cos).add(rotated.mul(sin));
+    }
+
+    private NDArray mlp(NDArray h, String prefix) {
+        NDArray gate = project(h, prefix + "gate_proj");
+        NDArray up = project(h, prefix + "up_proj");
+        NDArray silu = gate.mul(Activation.sigmoid(gate));
+        return project(silu.mul(up), prefix + "down_proj");
+    }
+
+    private NDArray project(NDArray x, String name) {
+        return Linear.linear(x, parameters.get(name + ".weight"), parameters.get(name + ".bias")).singletonOrThrow();
+    }
+
+    /** cos and sin of position × inverse frequency, [T, D] with the frequencies repeated, as in transformers. */
+    private NDArray[] rotaryTables(NDManager scope, int time) {
+        int dim = config.headDim();
+        int half = dim / 2;
+        float[] cos = new float[time * dim];
+        float[] sin = new float[time * dim];
+        for (int t = 0; t < time; t++) {
+            for (int i = 0; i < half; i++) {
+                float angle = t * inverseFrequencies[i];
+                float c = (float) Math.cos(angle);
+                float s = (float) Math.sin(angle);
+                cos[t * dim + i] = c;
+                cos[t * dim + half + i] = c;
+                sin[t * dim + i] = s;
+                sin[t * dim + half + i] = s;
+            }
+        }
+        return new NDArray[] {scope.create(cos, new Shape(time, dim)), scope.create(sin, new Shape(time, dim))};
+    }
+
+    /** Additive [T, T] mask: 0 where query i may see key j (j ≤ i, and within Mistral's window), else min. */
+    private NDArray causalMask(NDManager scope, int time) {
+        NDArray query = scope.arange(0, time, 1, DataType.INT64).reshape(time, 1);
+        NDArray key = scope.arange(0, time, 1, DataType.INT64).reshape(1, time);
+        NDArray hidden = key.gt(query);
+        if (config.slidingWindow() > 0) {
+            // transformers (Mistral): a key is visible when i - window < j <= i.
+            hidden = hidden.logicalOr(key.lte(query.sub(config.slidingWindow())));
+        }
+        return hidden.toType(DataType.FLOAT32, false).mul(scope.full(new Shape(), MASKED));
+    }
+
+    /** The parameter names, in {@code state_dict()} order. */
+    public List<String> parameterNames() {
+        return List.copyOf(parameters.keySet());
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,201 @@
+package sn37.miner.stage;
+
+import ai.djl.Device;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sn37.miner.competition.CompetitionId;
+import sn37.miner.competition.CompetitionSchedule;
+import sn37.miner.competition.ModelConstraints;
+import sn37.miner.model.CheckpointDir;
+import sn37.miner.model.Dtype;
+import sn37.miner.model.ModelConfig;
+import sn37.miner.model.llama.LlamaConfig;
+import sn37.miner.model.llama.LlamaModel;
+import sn37.miner.model.llama.LlamaWeights;
+import sn37.miner.model.tokenizer.ChatTokenizer;
+
+/**
+ * Chooses the starting model, as the reference's {@code load_starting_model} does:
+ * {@code --load_model_dir DIR} (a local Hugging Face directory, checked: a supported
+ * architecture, every weight present with its shape, a usable tokenizer) or {@code --init_config}
+ * (a fresh, seeded model of a config.json, or of a bundled config by name, saved under the run's
+ * work dir). Outputs the directory the train stage starts from.
+ */
+public final class LoadModel implements Stage {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LoadModel.class);
+    static final String INIT_DIR = "model/init";
+
+    /**
+     * @param modelDir absolute path of the starting HF directory
+     * @param source {@code load_model_dir} or {@code init_config}
+     * @param tokenizerDir the directory whose tokenizer training must use, or null for the
+     *     competition's fixed tokenizer (bundled)
+     */
+    public record Output(String modelDir, String source, String architecture, long parameterCount, String tokenizer,
+            String tokenizerDir) {}
+
+    @SuppressWarnings("unused") // home and endpoints come into play with --load_best / --load_uid
+    private final StageServices services;
+
+    public LoadModel(StageServices services) {
+        this.services = services;
+    }
+
+    @Override
+    public String name() {
+        return StageNames.LOAD_MODEL;
+    }
+
+    @Override
+    public Output run(StageContext ctx) throws Exception {
+        RunParams p = ctx.params();
+        if (p.loadBest() || p.loadUid() != null) {
+            throw new StageException((p.loadBest() ? "--load_best" : "--load_uid") + ": starting from a miner's"
+                    + " committed model comes with the chain client, which is not in this build; start from"
+                    + " --load_model_dir DIR or --init_config FILE|tiny-llama instead");
+        }
+        ModelConstraints constraints = constraints(p.competitionId());
+        if (p.loadModelDir() != null) {
+            return fromDirectory(Path.of(p.loadModelDir()).toAbsolutePath().normalize(), constraints);
+        }
+        if (p.initConfig() != null) {
+            return initialise(ctx, p, constraints);
+        }
+        throw new StageException("no starting model: give --load_model_dir DIR (a Hugging Face model directory),"
+                + " --init_config FILE (a config.json to initialise; 'tiny-llama' is bundled for the offline demo),"
+                + " --load_best or --load_uid N");
+    }
+
+    private Output fromDirectory(Path dir, ModelConstraints constraints) throws IOException {
+        LlamaConfig config;
+        try (CheckpointDir checkpoint = CheckpointDir.open(dir)) {
+            config = LlamaConfig.from(checkpoint.config());
+            LlamaWeights.check(checkpoint, config);
+        }
+        Path tokenizerDir = tokenizerDir(dir, constraints);
+        checkVocabulary(config, tokenizerDir);
+        LOG.info("starting model {}: {} with {} parameters", dir, config.architecture(), config.parameterCount());
+        return new Output(dir.toString(), "load_model_dir", config.architecture(), config.parameterCount(),
+                tokenizerName(tokenizerDir), tokenizerDir == null ? null : tokenizerDir.toString());
+    }
+
+    private Output initialise(StageContext ctx, RunParams p, ModelConstraints constraints) throws IOException {
+        ModelConfig modelConfig = readInitConfig(p.initConfig());
+        LlamaConfig config = LlamaConfig.from(modelConfig);
+        checkVocabulary(config, null);
+        Path dir = ctx.workDir().resolve(INIT_DIR).toAbsolutePath().normalize();
+        try (LlamaModel model = LlamaWeights.initialize(config, p.seed(), Device.cpu())) {
+            LlamaWeights.save(model, dir, Dtype.F32, null);
+        }
+        Path tokenizerDir = null;
+        if (constraints.tokenizer() == null) {
+            // Competitions without a fixed tokenizer evaluate with the one in the model repo: ship the bundled one.
+            copyBundledTokenizer(dir);
+            tokenizerDir = dir;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path file : files) {
+                ctx.artifact("init-model/" + file.getFileName(), file);
+            }
+        }
+        LOG.info("initialised {} with {} parameters (seed {}) in {}", config.architecture(), config.parameterCount(),
+                p.seed(), dir);
+        return new Output(dir.toString(), "init_config", config.architecture(), config.parameterCount(),
+                tokenizerName(tokenizerDir), tokenizerDir == null ? null : tokenizerDir.toString());
+    }
+
+    /**
+     * The tokenizer training must use: the competition's fixed one when it has one (validators
+     * ignore a repo's own), else the directory's own, which must then exist.
+     */
+    static Path tokenizerDir(Path dir, ModelConstraints constraints) {
+        if (constraints.tokenizer() != null) {
+            if (ChatTokenizer.present(dir)) {
+                LOG.info("{} has its own tokenizer; the competition evaluates with {}, so training uses that", dir,
+                        constraints.tokenizer());
+            }
+            return null;
+        }
+        if (!ChatTokenizer.present(dir)) {
+            throw new StageException(dir + " has no tokenizer.json, and this competition evaluates every model"
+                    + " with the tokenizer in its own repo: add the tokenizer files (tokenizer.json,"
+                    + " tokenizer_config.json) to the directory");
+        }
+        return dir;
+    }
+
+    private static void checkVocabulary(LlamaConfig config, Path tokenizerDir) throws IOException {
+        try (ChatTokenizer tokenizer = tokenizerDir == null ? ChatTokenizer.bundled()
+                : ChatTokenizer.fromDir(tokenizerDir)) {
+            if (tokenizer.vocabularySize() > config.vocabSize()) {
+                throw new StageException("the model's vocab_size " + config.vocabSize() + " is smaller than the"
+                        + " tokenizer's " + tokenizer.vocabularySize() + " ids (" + tokenizer.source() + "): use a"
+                        + " model made for this tokenizer");
+            }
+        }
+    }
+
+    private static String tokenizerName(Path tokenizerDir) {
+        return tokenizerDir == null ? ChatTokenizer.COMPETITION_TOKENIZER + " (bundled)" : tokenizerDir.toString();
+    }
+
+    /** A config.json path, a directory holding one, or the name of a bundled config (models/NAME/config.json). */
+    static ModelConfig readInitConfig(String value) throws IOException {
+        Path path = Path.of(value);
+        if (Files.isDirectory(path)) {
+            path = path.resolve(CheckpointDir.CONFIG);
+        }
+        if (Files.isRegularFile(path)) {
+            return ModelConfig.read(path);
+        }
+        if (value.matches("[\\w.-]+")) {
+            try (InputStream in = LoadModel.class.getResourceAsStream("/models/" + value + "/config.json")) {
+                if (in != null) {
+                    Path copy = Files.createTempFile("init-config", ".json");
+                    try {
+                        Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                        return ModelConfig.read(copy);
+                    } finally {
+                        Files.deleteIfExists(copy);
+                    }
+                }
+            }
+        }
+        throw new NoSuchFileException(value, null, "--init_config: neither a config.json file nor a bundled config"
+                + " (bundled: tiny-llama)");
+    }
+
+    private static void copyBundledTokenizer(Path dir) throws IOException {
+        for (String name : List.of(ChatTokenizer.TOKENIZER_JSON, ChatTokenizer.TOKENIZER_CONFIG,
+                "special_tokens_map.json")) {
+            try (InputStream in = LoadModel.class.getResourceAsStream("/tokenizer/gpt-4/" + name)) {
+                Files.copy(in, dir.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    /** The constraints of a competition id, from the first schedule that has it (Oct 2024 first). */
+    static ModelConstraints constraints(int competitionId) {
+        CompetitionId id = CompetitionId.fromId(competitionId);
+        for (String schedule : CompetitionSchedule.NAMES) {
+            for (CompetitionSchedule.Entry entry : CompetitionSchedule.named(schedule).entries()) {
+                Optional<ModelConstraints> found = entry.competitions().stream().filter(c -> c.id() == id)
+                        .map(c -> c.constraints()).findFirst();
+                if (found.isPresent()) {
+                    return found.get();
+                }
+            }
+        }
+        throw new StageException("--competition_id " + competitionId + " (" + id + ") is in no competition schedule:"
+                + " choose a live competition (see 'bin/miner competitions')");
+    }
+}

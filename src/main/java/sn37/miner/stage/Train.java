@@ -1,0 +1,153 @@
+package sn37.miner.stage;
+
+import ai.djl.Device;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sn37.miner.competition.ModelConstraints;
+import sn37.miner.data.McSample;
+import sn37.miner.data.SnapshotWriter;
+import sn37.miner.model.CheckpointDir;
+import sn37.miner.model.Dtype;
+import sn37.miner.model.GenerationConfig;
+import sn37.miner.model.llama.ComputeDevice;
+import sn37.miner.model.llama.LlamaModel;
+import sn37.miner.model.llama.LlamaWeights;
+import sn37.miner.model.tokenizer.ChatTokenizer;
+import sn37.miner.train.ChatExample;
+import sn37.miner.train.Checkpoint;
+import sn37.miner.train.TrainConfig;
+import sn37.miner.train.TrainResult;
+import sn37.miner.train.Trainer;
+
+/**
+ * Fine-tunes the load-model stage's model on the fetch-data stage's SN1 snapshot and writes the
+ * best model (lowest epoch loss) as a Hugging Face directory in the competition's dtype. Stops
+ * after {@code --num_epochs}, at {@code --max_steps}, or when the run is cancelled (the model so
+ * far is kept: with {@code --num_epochs -1} that is how training ends). Run again after a
+ * failure, it continues from its newest checkpoint under the run's work dir.
+ */
+public final class Train implements Stage {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Train.class);
+    static final String WORK = "train";
+
+    /**
+     * @param modelDir the best model, an HF directory in {@code dtype}
+     * @param stoppedBy {@code completed}, {@code max_steps} or {@code stop_requested}
+     * @param stepLosses mean micro-batch loss of every optimizer step
+     */
+    public record Output(String modelDir, int steps, long tokens, int examples, List<Double> epochLosses,
+            Double firstLoss, Double lastLoss, Double bestLoss, double tokensPerSecond, String device, String dtype,
+            String stoppedBy, Integer resumedFromStep, String checkpointDir, List<Double> stepLosses) {}
+
+    @SuppressWarnings("unused") // the bundled tokenizer and model configs come from the class path
+    private final StageServices services;
+
+    public Train(StageServices services) {
+        this.services = services;
+    }
+
+    @Override
+    public String name() {
+        return StageNames.TRAIN;
+    }
+
+    @Override
+    public List<String> requires(RunParams params) {
+        return List.of(StageNames.LOAD_MODEL, StageNames.FETCH_DATA);
+    }
+
+    @Override
+    public Output run(StageContext ctx) throws Exception {
+        RunParams p = ctx.params();
+        JsonNode start = ctx.output(StageNames.LOAD_MODEL, JsonNode.class).orElseThrow(() ->
+                new StageException("train needs the outputs of load-model"));
+        JsonNode data = ctx.output(StageNames.FETCH_DATA, JsonNode.class).orElseThrow(() ->
+                new StageException("train needs the outputs of fetch-data"));
+        Path modelDir = Path.of(start.path("modelDir").asText());
+        List<McSample> samples = SnapshotWriter.read(Path.of(data.path("snapshotPath").asText()));
+        if (samples.isEmpty()) {
+            throw new StageException("the SN1 snapshot " + data.path("snapshotPath").asText() + " has no samples to"
+                    + " train on: fetch data again with a source that has some");
+        }
+        ModelConstraints constraints = LoadModel.constraints(p.competitionId());
+        Device device = ComputeDevice.of(p.device());
+        Dtype dtype = switch (p.dtype()) {
+            case "float32" -> Dtype.F32;
+            case "float16" -> Dtype.F16;
+            default -> Dtype.BF16;
+        };
+        Path tokenizerDir = start.path("tokenizerDir").isTextual() ? Path.of(start.get("tokenizerDir").asText()) : null;
+        Path work = ctx.workDir().resolve(WORK);
+        Path best = work.resolve("best-model").toAbsolutePath();
+        GenerationConfig generation = generationConfig(modelDir);
+        TrainConfig config = TrainConfig.of(p.lr(), p.accumulationSteps(), p.batchSize(), p.numEpochs(), p.maxSteps(),
+                p.checkpointEvery(), p.seed(), constraints.sequenceLength());
+        try (ChatTokenizer tokenizer = tokenizerDir == null ? ChatTokenizer.bundled() : ChatTokenizer.fromDir(tokenizerDir);
+                LlamaModel model = LlamaWeights.load(modelDir, device)) {
+            List<ChatExample> examples = new ArrayList<>();
+            for (McSample sample : samples) {
+                examples.add(ChatExample.of(sample, tokenizer, constraints.sequenceLength()));
+            }
+            LOG.info("training {} on {} ({} examples, tokenizer {}) on {}", modelDir, data.path("snapshotPath").asText(),
+                    examples.size(), tokenizer.source(), device);
+            Trainer.BestModel saveBest = (m, loss) -> {
+                LlamaWeights.save(m, best, dtype, generation);
+                if (tokenizerDir != null) {
+                    copyTokenizer(tokenizerDir, best);
+                }
+                LOG.info("best model so far (epoch loss {}) saved to {}", String.format("%.6f", loss), best);
+            };
+            TrainResult result = new Trainer(model, examples, tokenizer.eosTokenId(), config, work.resolve("checkpoints"),
+                    saveBest, r -> LOG.info("train step {}{} epoch {} loss {} lr {} grad-norm {} tokens {} ({} tok/s)",
+                            r.step(), r.totalSteps() > 0 ? "/" + r.totalSteps() : "", r.epoch(),
+                            String.format("%.4f", r.loss()), String.format("%.3g", r.lr()),
+                            String.format("%.3f", r.gradNorm()), r.tokens(), String.format("%.0f", r.tokensPerSecond())))
+                    .run(ctx::cancelRequested);
+            if (!Files.isRegularFile(best.resolve(CheckpointDir.CONFIG))) {
+                // Only when the best model written earlier was removed since: the last weights stand in.
+                LOG.warn("{} is missing: saving the last weights in its place", best);
+                saveBest.save(model, result.bestLoss() == null ? Double.NaN : result.bestLoss());
+            }
+            registerArtifacts(ctx, best, result.lastCheckpoint());
+            List<Double> losses = result.stepLosses();
+            return new Output(best.toString(), result.steps(), result.tokens(), examples.size(), result.epochLosses(),
+                    losses.isEmpty() ? null : losses.get(0), losses.isEmpty() ? null : losses.get(losses.size() - 1),
+                    result.bestLoss(), result.tokensPerSecond(), device.toString(), p.dtype(), result.stoppedBy(),
+                    result.resumedFromStep(), result.lastCheckpoint().toString(), losses);
+        }
+    }
+
+    private static GenerationConfig generationConfig(Path modelDir) throws IOException {
+        Path file = modelDir.resolve(CheckpointDir.GENERATION_CONFIG);
+        return Files.isRegularFile(file) ? GenerationConfig.read(file) : null;
+    }
+
+    private static void copyTokenizer(Path from, Path to) throws IOException {
+        for (String name : List.of(ChatTokenizer.TOKENIZER_JSON, ChatTokenizer.TOKENIZER_CONFIG,
+                "special_tokens_map.json", "chat_template.jinja")) {
+            Path file = from.resolve(name);
+            if (Files.isRegularFile(file)) {
+                Files.copy(file, to.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    /** The best model's files and the last checkpoint's state: a resumed run retrains only if they change. */
+    private static void registerArtifacts(StageContext ctx, Path best, Path checkpoint) throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(best)) {
+            for (Path file : files) {
+                ctx.artifact("best-model/" + file.getFileName(), file);
+            }
+        }
+        ctx.artifact("checkpoint/" + Checkpoint.STATE, checkpoint.resolve(Checkpoint.STATE));
+    }
+}

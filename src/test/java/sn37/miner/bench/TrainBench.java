@@ -1,0 +1,188 @@
+package sn37.miner.bench;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import sn37.miner.model.ModelConfig;
+import sn37.miner.model.llama.LlamaConfig;
+import sn37.miner.model.llama.LlamaModel;
+import sn37.miner.model.llama.LlamaWeights;
+import sn37.miner.train.ChatExample;
+import sn37.miner.train.TrainConfig;
+import sn37.miner.train.Trainer;
+
+/**
+ * Tokens per second of {@link Trainer} (forward, backward, clipping, AdamW) on the issue's benchmark
+ * Llama, and the process's peak RSS; with {@code --python PY}, the same against transformers'
+ * LlamaForCausalLM in PyTorch eager (bench/train_baseline.py), alternating rounds.
+ *
+ * <p>Usage: {@code TrainBench [--threads N] [--steps N] [--warmup N] [--rounds N] [--python PY]}
+ */
+public final class TrainBench {
+
+    static final int HIDDEN = 256;
+    static final int LAYERS = 4;
+    static final int HEADS = 8;
+    static final int KV_HEADS = 4;
+    /** Llama's SwiGLU width ratio (11008 / 4096), rounded to a multiple of 16. */
+    static final int INTERMEDIATE = 688;
+    static final int VOCAB = 32000;
+    static final int SEQ = 256;
+    static final int BATCH = 4;
+
+    private TrainBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        // Logging (DJL's, ours) must not reach stdout, which carries the one JSON line.
+        PrintStream stdout = System.out;
+        System.setOut(System.err);
+        int threads = 2;
+        int steps = 20;
+        int warmup = 3;
+        int rounds = 1;
+        String python = null;
+        for (int i = 0; i < args.length; i += 2) {
+            String value = i + 1 < args.length ? args[i + 1] : null;
+            if (value == null) {
+                throw new IllegalArgumentException(args[i] + " needs a value");
+            }
+            switch (args[i]) {
+                case "--threads" -> threads = Integer.parseInt(value);
+                case "--steps" -> steps = Integer.parseInt(value);
+                case "--warmup" -> warmup = Integer.parseInt(value);
+                case "--rounds" -> rounds = Integer.parseInt(value);
+                case "--python" -> python = value;
+                default -> throw new IllegalArgumentException("unknown argument '" + args[i]
+                        + "': expected --threads N, --steps N, --warmup N, --rounds N or --python PY");
+            }
+        }
+        Engine.getEngine("PyTorch");
+        JniUtils.setNumThreads(threads);
+        JniUtils.setNumInteropThreads(threads);
+        ObjectMapper json = new ObjectMapper();
+        List<Double> java = new ArrayList<>();
+        List<JsonNode> baselines = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            java.add(javaRound(steps, warmup));
+            System.err.printf("round %d: java %.0f tokens/s%n", round + 1, java.get(round));
+            if (python != null) {
+                JsonNode baseline = pythonRound(json, python, steps, warmup, threads);
+                baselines.add(baseline);
+                System.err.printf("round %d: python %.0f tokens/s%n", round + 1,
+                        baseline.get("tokens_per_s").asDouble());
+            }
+        }
+        ObjectNode out = json.createObjectNode();
+        out.put("bench", "train");
+        out.put("tokens_per_s", median(java));
+        out.put("ms_per_step", 1000.0 * BATCH * SEQ / median(java));
+        out.put("peak_rss_mb", peakRssMb());
+        out.put("unit", "tokens/s (median of rounds), fp32, loss on every token");
+        ArrayNode perRound = out.putArray("java_rounds");
+        java.forEach(perRound::add);
+        ObjectNode config = out.putObject("config");
+        config.put("hidden", HIDDEN).put("layers", LAYERS).put("heads", HEADS).put("kv_heads", KV_HEADS)
+                .put("intermediate", INTERMEDIATE).put("vocab", VOCAB).put("seq", SEQ).put("batch", BATCH)
+                .put("steps", steps).put("warmup", warmup).put("threads", threads).put("rounds", rounds)
+                .put("torch", Engine.getEngine("PyTorch").getVersion());
+        if (!baselines.isEmpty()) {
+            List<Double> ratios = new ArrayList<>();
+            List<Double> base = new ArrayList<>();
+            for (int i = 0; i < rounds; i++) {
+                double b = baselines.get(i).get("tokens_per_s").asDouble();
+                base.add(b);
+                ratios.add(java.get(i) / b);
+            }
+            ObjectNode baseline = out.putObject("baseline");
+            baseline.put("impl", baselines.get(0).get("impl").asText());
+            baseline.put("tokens_per_s", median(base));
+            baseline.put("peak_rss_mb", baselines.stream().mapToDouble(b -> b.get("peak_rss_mb").asDouble()).max()
+                    .orElseThrow());
+            ArrayNode pairs = out.putArray("ratio_per_round");
+            ratios.forEach(pairs::add);
+            out.put("ratio_vs_baseline", median(ratios));
+        }
+        stdout.println(json.writeValueAsString(out));
+    }
+
+    /** Tokens per second of the timed steps of one training run in this JVM. */
+    static double javaRound(int steps, int warmup) throws IOException {
+        ObjectNode raw = new ObjectMapper().createObjectNode();
+        raw.putArray("architectures").add(LlamaConfig.LLAMA);
+        raw.put("vocab_size", VOCAB).put("hidden_size", HIDDEN).put("intermediate_size", INTERMEDIATE)
+                .put("num_hidden_layers", LAYERS).put("num_attention_heads", HEADS).put("num_key_value_heads", KV_HEADS)
+                .put("max_position_embeddings", SEQ).put("tie_word_embeddings", false);
+        LlamaConfig config = LlamaConfig.from(new ModelConfig(raw));
+        SplittableRandom random = new SplittableRandom(1);
+        List<ChatExample> examples = new ArrayList<>();
+        for (int i = 0; i < (steps + warmup) * BATCH; i++) {
+            long[] ids = random.longs(SEQ, 0, VOCAB).toArray();
+            examples.add(new ChatExample(ids, 1)); // every next token scored
+        }
+        Path checkpoints = Files.createTempDirectory("train-bench-");
+        long[] timing = new long[2];
+        try (LlamaModel model = LlamaWeights.initialize(config, 0, Device.cpu())) {
+            TrainConfig train = new TrainConfig(1e-4, 0.01, 0.9, 0.999, 1e-8, 1, BATCH, -1, steps + warmup, 1_000_000, 0,
+                    1.0, 0, 0.1, SEQ, 1);
+            new Trainer(model, examples, 0, train, checkpoints, (m, loss) -> { }, r -> {
+                if (r.step() == warmup) {
+                    timing[0] = System.nanoTime();
+                } else if (r.step() == warmup + steps) {
+                    timing[1] = System.nanoTime();
+                }
+            }).run(() -> false);
+        } finally {
+            try (Stream<Path> walk = Files.walk(checkpoints)) {
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        return (double) steps * BATCH * SEQ / ((timing[1] - timing[0]) / 1e9);
+    }
+
+    static JsonNode pythonRound(ObjectMapper json, String python, int steps, int warmup, int threads)
+            throws IOException, InterruptedException {
+        Path script = Path.of("bench", "train_baseline.py");
+        List<String> command = List.of(python, script.toString(), "" + HIDDEN, "" + LAYERS, "" + HEADS, "" + KV_HEADS,
+                "" + INTERMEDIATE, "" + VOCAB, "" + SEQ, "" + BATCH, "" + steps, "" + warmup, "" + threads);
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (process.waitFor() != 0 || output.isEmpty()) {
+            throw new IllegalStateException("the baseline failed (" + String.join(" ", command) + "): does " + python
+                    + " have torch and transformers?");
+        }
+        String[] lines = output.split("\n");
+        return json.readTree(lines[lines.length - 1]);
+    }
+
+    static double peakRssMb() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+            }
+        }
+        return Double.NaN;
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+}

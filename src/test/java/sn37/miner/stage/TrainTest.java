@@ -1,0 +1,107 @@
+package sn37.miner.stage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import sn37.miner.data.JsonlSampleSource;
+import sn37.miner.data.SnapshotWriter;
+import sn37.miner.model.CheckpointDir;
+import sn37.miner.model.Dtype;
+import sn37.miner.model.llama.LlamaModel;
+import sn37.miner.model.llama.LlamaWeights;
+import sn37.miner.train.OneTorchThread;
+
+@ExtendWith(OneTorchThread.class)
+class TrainTest {
+
+    @TempDir
+    Path dir;
+
+    private final LoadModelTest.Contexts.Recorded outputs = new LoadModelTest.Contexts.Recorded();
+
+    /** load-model (the bundled tiny Llama) and fetch-data (the bundled SN1 sample) have run. */
+    @BeforeEach
+    void earlierStages() throws Exception {
+        RunParams init = LoadModelTest.Contexts.params("{\"init_config\": \"tiny-llama\"}");
+        outputs.put(StageNames.LOAD_MODEL, new LoadModel(LoadModelTest.Contexts.services(dir))
+                .run(LoadModelTest.Contexts.context(init, dir.resolve("run"), outputs, () -> false)));
+        Path snapshot = dir.resolve("run/data/sn1-snapshot.jsonl");
+        SnapshotWriter.write(JsonlSampleSource.bundled().load().samples(), snapshot);
+        outputs.put(StageNames.FETCH_DATA, java.util.Map.of("snapshotPath", snapshot.toString()));
+    }
+
+    private Train.Output train(String paramsJson, BooleanSupplier cancel, StageContext[] ctxOut) throws Exception {
+        StageContext ctx = LoadModelTest.Contexts.context(LoadModelTest.Contexts.params(paramsJson), dir.resolve("run"), outputs, cancel);
+        if (ctxOut != null) {
+            ctxOut[0] = ctx;
+        }
+        return new Train(LoadModelTest.Contexts.services(dir)).run(ctx);
+    }
+
+    @Test
+    void trainsAndWritesTheBestModelInTheCompetitionDtype() throws Exception {
+        StageContext[] ctx = new StageContext[1];
+        Train.Output out = train("{\"max_steps\": 3, \"batch_size\": 8, \"accumulation_steps\": 1, \"lr\": 0.001,"
+                + " \"checkpoint_every\": 2}", () -> false, ctx);
+        assertEquals(3, out.steps());
+        assertEquals("max_steps", out.stoppedBy());
+        assertEquals(40, out.examples());
+        assertEquals(3, out.stepLosses().size());
+        assertEquals(out.stepLosses().get(0), out.firstLoss());
+        assertEquals("cpu()", out.device());
+        assertEquals(1, out.epochLosses().size(), "the partial epoch ends at the stop");
+        assertEquals(out.epochLosses().get(0), out.bestLoss());
+        try (CheckpointDir best = CheckpointDir.open(Path.of(out.modelDir()))) {
+            assertEquals("bfloat16", best.config().torchDtype().orElseThrow());
+            assertTrue(best.tensors().stream().allMatch(t -> t.dtype() == Dtype.BF16));
+        }
+        assertTrue(out.tokens() > 0 && out.tokensPerSecond() > 0);
+        List<String> artifacts = ctx[0].artifacts().stream().map(Artifact::name).toList();
+        assertTrue(artifacts.contains("best-model/model.safetensors"), artifacts.toString());
+        assertTrue(artifacts.contains("checkpoint/state.json"), artifacts.toString());
+        assertTrue(out.checkpointDir().endsWith("step-00000003"), out.checkpointDir());
+    }
+
+    @Test
+    void runAgainItContinuesFromItsLastCheckpoint() throws Exception {
+        Train.Output first = train("{\"max_steps\": 2, \"batch_size\": 8, \"accumulation_steps\": 1}", () -> false, null);
+        assertNull(first.resumedFromStep());
+        Train.Output again = train("{\"max_steps\": 4, \"batch_size\": 8, \"accumulation_steps\": 1}", () -> false, null);
+        assertEquals(2, again.resumedFromStep());
+        assertEquals(4, again.steps());
+        assertEquals(first.stepLosses(), again.stepLosses().subList(0, 2));
+    }
+
+    @Test
+    void aCancelledRunKeepsTheModelTrainedSoFar() throws Exception {
+        AtomicInteger polls = new AtomicInteger();
+        Train.Output out = train("{\"batch_size\": 8, \"accumulation_steps\": 2}", () -> polls.incrementAndGet() > 4,
+                null);
+        assertEquals("stop_requested", out.stoppedBy());
+        assertEquals(2, out.steps());
+        try (LlamaModel best = LlamaWeights.load(Path.of(out.modelDir()), Device.cpu())) {
+            assertEquals("LlamaForCausalLM", best.config().architecture());
+        }
+    }
+
+    @Test
+    void cudaWithoutAGpuIsAClearErrorAndNoCrash() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> train("{\"device\": \"cuda\", \"max_steps\": 1}", () -> false, null));
+        assertTrue(e.getMessage().startsWith("--device cuda"), e.getMessage());
+        assertTrue(e.getMessage().contains("--device cpu"), e.getMessage());
+        assertTrue(Files.notExists(dir.resolve("run/train/best-model")));
+    }
+}
