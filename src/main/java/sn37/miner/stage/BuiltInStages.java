@@ -10,7 +10,8 @@ public final class BuiltInStages {
 
     public static List<Stage> all(Settings settings, Env env) {
         StageServices services = StageServices.from(settings, env);
-        return List.of(new FetchData(services, Sn1DataConfig.from(settings)), new Gate(), new Upload(services),
+        return List.of(new FetchData(services, Sn1DataConfig.from(settings),
+                Double.parseDouble(settings.get("miner.data.sn1-min-stake"))), new Gate(), new Upload(services),
                 new Commit(services));
     }
 }

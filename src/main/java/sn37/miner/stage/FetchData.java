@@ -1,6 +1,11 @@
 package sn37.miner.stage;
 
 import java.nio.file.Path;
+import sn37.miner.chain.ChainException;
+import sn37.miner.chain.ChainOptions;
+import sn37.miner.chain.SubtensorClient;
+import sn37.miner.chain.store.Metagraph;
+import sn37.miner.chain.store.Neuron;
 import java.util.List;
 import java.util.Map;
 import sn37.miner.data.JsonlSampleSource;
@@ -32,12 +37,22 @@ public final class FetchData implements Stage {
             long snapshotBytes,
             String snapshotSha256) {}
 
+    /** SN1's netuid: the subnet whose validators sign the multiple-choice data. */
+    static final int SN1_NETUID = 1;
+
+    /** finetuning HEAD constants SAMPLE_VALI_MIN_STAKE (it was 100,000 in Oct 2024). */
+    static final double DEFAULT_MIN_VALIDATOR_STAKE = 10_000;
+
+    private final double minValidatorStake;
     private final StageServices services;
+    private final Sn1DataSettings settings;
     private final Sn1Sources remote;
 
     /** Local JSONL sources only: for tools and tests that have no {@link StageServices}. */
     public FetchData() {
+        this.minValidatorStake = DEFAULT_MIN_VALIDATOR_STAKE;
         this.services = null;
+        this.settings = null;
         this.remote = null;
     }
 
@@ -45,8 +60,22 @@ public final class FetchData implements Stage {
         this(services, Sn1DataSettings.defaults());
     }
 
+    private ChainOptions chainOptions = ChainOptions.defaults();
+
+    /** Chain timeouts, for tests against a fast fake node. */
+    FetchData withChainOptions(ChainOptions options) {
+        this.chainOptions = options;
+        return this;
+    }
+
     public FetchData(StageServices services, Sn1DataSettings settings) {
+        this(services, settings, DEFAULT_MIN_VALIDATOR_STAKE);
+    }
+
+    public FetchData(StageServices services, Sn1DataSettings settings, double minValidatorStake) {
+        this.minValidatorStake = minValidatorStake;
         this.services = services;
+        this.settings = settings;
         this.remote = new Sn1Sources(settings);
     }
 
@@ -90,6 +119,10 @@ public final class FetchData implements Stage {
                     + kind + " is not available here; build it with FetchData(StageServices) or use"
                     + " --data_source jsonl");
         }
+        Sn1Sources remote = this.remote;
+        if (settings.validatorHotkeys().isEmpty() && !p.allowUnverifiedData()) {
+            remote = new Sn1Sources(settings.withValidators(sn1Validators(p)));
+        }
         if (kind.equals("wandb")) {
             return remote.wandb(services.endpoints().wandb(), services.secrets().wandbDataKey(), p.seed(),
                     p.dataLimit(), p.allowUnverifiedData(), services.clock());
@@ -98,5 +131,26 @@ public final class FetchData implements Stage {
             return remote.hf(services.secrets().hfToken(), p.seed(), p.dataLimit(), p.allowUnverifiedData());
         }
         throw new StageException("unknown --data_source '" + kind + "': expected jsonl, wandb or hf");
+    }
+
+    /**
+     * With no configured allow-list, the SN1 validators are read from the chain as the reference does: uids of
+     * netuid 1 with a validator permit and at least {@code miner.data.sn1-min-stake} stake.
+     */
+    List<String> sn1Validators(RunParams p) {
+        String endpoint = services.endpoints().subtensor(p.subtensorNetwork(), p.subtensorChainEndpoint());
+        try (SubtensorClient chain = SubtensorClient.connect(endpoint, chainOptions)) {
+            List<String> hotkeys = new Metagraph(chain).validators(SN1_NETUID, minValidatorStake,
+                    chain.bestBlock()).stream().map(Neuron::hotkey).toList();
+            if (hotkeys.isEmpty()) {
+                throw new StageException("no SN1 validator on " + endpoint + " has a validator permit and "
+                        + minValidatorStake + " stake: set miner.data.sn1-validators, or lower"
+                        + " miner.data.sn1-min-stake");
+            }
+            return hotkeys;
+        } catch (ChainException e) {
+            throw new StageException("cannot read SN1's validators from " + endpoint + " (" + e.getMessage()
+                    + "): set miner.data.sn1-validators to trust a list of hotkeys instead", e);
+        }
     }
 }
