@@ -119,29 +119,37 @@ final class MultipartUpload {
             return t;
         });
         CompletionService<Void> done = new ExecutorCompletionService<>(pool);
+        // once a part fails, parts still queued must not start: the caller is about to report the failure
+        java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
         try {
             for (int index : missing) {
                 done.submit(() -> {
-                    long offset = index * chunkSize;
-                    long length = Math.min(chunkSize, object.size() - offset);
-                    Request put = http.presignedRequest(HttpUrl.get(urls.get(index)))
-                            .put(new FileSliceBody(object.file(), offset, length)).build();
-                    Op op = Op.presigned("upload of part " + (index + 1) + " of LFS object " + object.oid(), repo);
-                    String etag = http.send(put, op, response -> {
-                        String e = response.header("ETag");
-                        if (e == null) {
-                            throw HubJson.malformed(response, op, "has no ETag", null);
+                    if (failed.get()) return null;
+                    try {
+                        long offset = index * chunkSize;
+                        long length = Math.min(chunkSize, object.size() - offset);
+                        Request put = http.presignedRequest(HttpUrl.get(urls.get(index)))
+                                .put(new FileSliceBody(object.file(), offset, length)).build();
+                        Op op = Op.presigned("upload of part " + (index + 1) + " of LFS object " + object.oid(), repo);
+                        String etag = http.send(put, op, response -> {
+                            String e = response.header("ETag");
+                            if (e == null) {
+                                throw HubJson.malformed(response, op, "has no ETag", null);
+                            }
+                            return e;
+                        });
+                        etags[index] = etag;
+                        // Journal first: a part recorded there is never sent again, whatever happens next.
+                        synchronized (state) {
+                            state.set(state.get().withPart(index + 1, etag));
+                            journal.save(state.get());
                         }
-                        return e;
-                    });
-                    etags[index] = etag;
-                    // Journal first: a part recorded there is never sent again, whatever happens next.
-                    synchronized (state) {
-                        state.set(state.get().withPart(index + 1, etag));
-                        journal.save(state.get());
+                        listener.partUploaded(object.oid(), index + 1);
+                        return null;
+                    } catch (Throwable t) {
+                        failed.set(true);
+                        throw t;
                     }
-                    listener.partUploaded(object.oid(), index + 1);
-                    return null;
                 });
             }
             for (int i = 0; i < missing.size(); i++) {
