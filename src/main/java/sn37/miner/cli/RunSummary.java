@@ -31,6 +31,26 @@ final class RunSummary {
                     o.path("rowsRead").asInt(), dropped(o.path("droppedByReason")),
                     o.path("snapshotSha256").asText().substring(0, 12));
         }
+        if (o.has("parameterCount")) {
+            return String.format("%s: %s, %,d parameters", o.path("source").asText(), o.path("architecture").asText(),
+                    o.path("parameterCount").asLong());
+        }
+        if (o.has("stepLosses") || o.has("firstLoss")) {
+            return String.format("%d steps, loss %.4f -> %.4f (best %.4f), %.0f tokens/s on %s", o.path("steps").asInt(),
+                    o.path("firstLoss").asDouble(), o.path("lastLoss").asDouble(), o.path("bestLoss").asDouble(),
+                    o.path("tokensPerSecond").asDouble(), o.path("device").asText());
+        }
+        if (o.has("deviation") || (o.has("metric") && o.has("evaluated"))) {
+            return String.format("metric %s (MC deviation %s)%s", o.path("metric").asText(),
+                    o.path("deviation").asText(), o.path("evaluated").asBoolean(true) ? ""
+                            : "; not evaluated: " + o.path("failure").asText());
+        }
+        if (o.has("commitOid")) {
+            return "committed " + o.path("commitOid").asText() + " to " + o.path("repo").asText();
+        }
+        if (o.has("block") && o.has("modelId")) {
+            return "on chain at block " + o.path("block").asLong() + ": " + o.path("modelId").asText();
+        }
         if (o.has("passed")) {
             return (o.get("passed").asBoolean() ? "PASSED: " : "REJECTED: ") + o.path("reason").asText();
         }

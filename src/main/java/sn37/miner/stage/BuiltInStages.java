@@ -10,8 +10,14 @@ public final class BuiltInStages {
 
     public static List<Stage> all(Settings settings, Env env) {
         StageServices services = StageServices.from(settings, env);
-        return List.of(new FetchData(services, Sn1DataConfig.from(settings),
-                Double.parseDouble(settings.get("miner.data.sn1-min-stake"))), new Gate(), new Upload(services),
+        return List.of(
+                new FetchData(services, Sn1DataConfig.from(settings),
+                        Double.parseDouble(settings.get("miner.data.sn1-min-stake"))),
+                new LoadModel(services),
+                new Train(services),
+                new Evaluate(services, new DjlModelOpener()),
+                new Gate(),
+                new Upload(services),
                 new Commit(services));
     }
 }

@@ -1,5 +1,16 @@
 package sn37.miner.stage;
 
+import sn37.miner.chain.BlockRef;
+import sn37.miner.chain.ChainException;
+import sn37.miner.chain.ChainOptions;
+import sn37.miner.chain.SubtensorClient;
+import sn37.miner.chain.store.CommitmentStore;
+import sn37.miner.chain.store.Metagraph;
+import sn37.miner.chain.store.MinerModel;
+import sn37.miner.hub.HubClient;
+import sn37.miner.hub.HubToken;
+import sn37.miner.publish.ModelDownload;
+import sn37.miner.publish.ModelSnapshot;
 import ai.djl.Device;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,11 +54,16 @@ public final class LoadModel implements Stage {
     public record Output(String modelDir, String source, String architecture, long parameterCount, String tokenizer,
             String tokenizerDir) {}
 
-    @SuppressWarnings("unused") // home and endpoints come into play with --load_best / --load_uid
     private final StageServices services;
+    private final ChainOptions chainOptions;
 
     public LoadModel(StageServices services) {
+        this(services, ChainOptions.defaults());
+    }
+
+    public LoadModel(StageServices services, ChainOptions chainOptions) {
         this.services = services;
+        this.chainOptions = chainOptions;
     }
 
     @Override
@@ -59,9 +75,7 @@ public final class LoadModel implements Stage {
     public Output run(StageContext ctx) throws Exception {
         RunParams p = ctx.params();
         if (p.loadBest() || p.loadUid() != null) {
-            throw new StageException((p.loadBest() ? "--load_best" : "--load_uid") + ": starting from a miner's"
-                    + " committed model comes with the chain client, which is not in this build; start from"
-                    + " --load_model_dir DIR or --init_config FILE|tiny-llama instead");
+            return fromChain(ctx, p);
         }
         ModelConstraints constraints = constraints(p.competitionId());
         if (p.loadModelDir() != null) {
@@ -73,6 +87,40 @@ public final class LoadModel implements Stage {
         throw new StageException("no starting model: give --load_model_dir DIR (a Hugging Face model directory),"
                 + " --init_config FILE (a config.json to initialise; 'tiny-llama' is bundled for the offline demo),"
                 + " --load_best or --load_uid N");
+    }
+
+    /**
+     * {@code --load_uid N} / {@code --load_best}: the miner's committed metadata on the configured network and
+     * netuid, then the Hub snapshot pinned to its commit, size-checked before download and hash-checked against
+     * the chain's secure hash as validators do (reference §1.3, §3.2).
+     */
+    private Output fromChain(StageContext ctx, RunParams p) throws Exception {
+        String flag = p.loadBest() ? "--load_best" : "--load_uid " + p.loadUid();
+        String endpoint = services.endpoints().subtensor(p.subtensorNetwork(), p.subtensorChainEndpoint());
+        MinerModel miner;
+        try (SubtensorClient chain = SubtensorClient.connect(endpoint, chainOptions)) {
+            CommitmentStore commitments = new CommitmentStore(chain, services.clock());
+            Metagraph metagraph = new Metagraph(chain);
+            BlockRef at = chain.bestBlock();
+            miner = (p.loadBest()
+                    ? metagraph.bestModel(p.netuid(), p.competitionId(), commitments, at)
+                    : metagraph.modelOfUid(p.netuid(), p.loadUid(), commitments, at))
+                    .orElseThrow(() -> new StageException(flag + ": no committed model "
+                            + (p.loadBest() ? "of competition " + p.competitionId() + " among the top uids" : "for that uid")
+                            + " on netuid " + p.netuid() + " of " + endpoint));
+        } catch (ChainException e) {
+            throw new StageException(flag + ": cannot read the chain at " + endpoint + ": " + e.getMessage(), e);
+        }
+        ModelConstraints constraints = constraints(miner.modelId().competitionId());
+        Path root = p.modelDir() != null ? Path.of(p.modelDir()) : services.home().resolve("local-models");
+        HubToken token = services.secrets().hfToken().map(t -> HubToken.of(t.reveal())).orElse(null);
+        ModelSnapshot snapshot = new ModelDownload(HubClient.create(services.endpoints().hub(), token))
+                .fetch(miner.modelId(), constraints, root.toAbsolutePath().normalize(), miner.hotkey());
+        LOG.info("{}: uid {} ({}) committed {} at block {}; snapshot {}", flag, miner.uid(), miner.hotkey(),
+                miner.modelId().toCompressedString(), miner.block(), snapshot.dir());
+        Output local = fromDirectory(snapshot.dir(), constraints);
+        return new Output(local.modelDir(), p.loadBest() ? "load_best" : "load_uid", local.architecture(),
+                local.parameterCount(), local.tokenizer(), local.tokenizerDir());
     }
 
     private Output fromDirectory(Path dir, ModelConstraints constraints) throws IOException {

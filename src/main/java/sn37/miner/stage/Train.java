@@ -28,8 +28,9 @@ import sn37.miner.train.TrainResult;
 import sn37.miner.train.Trainer;
 
 /**
- * Fine-tunes the load-model stage's model on the fetch-data stage's SN1 snapshot and writes the
- * best model (lowest epoch loss) as a Hugging Face directory in the competition's dtype. Stops
+ * Fine-tunes the load-model stage's model on the fetch-data stage's SN1 snapshot (all weights, or
+ * LoRA adapters of {@code --lora_rank} merged into them at save) and writes the best model (lowest
+ * epoch loss) as a Hugging Face directory in the competition's dtype. Stops
  * after {@code --num_epochs}, at {@code --max_steps}, or when the run is cancelled (the model so
  * far is kept: with {@code --num_epochs -1} that is how training ends). Run again after a
  * failure, it continues from its newest checkpoint under the run's work dir.
@@ -46,7 +47,10 @@ public final class Train implements Stage {
      */
     public record Output(String modelDir, int steps, long tokens, int examples, List<Double> epochLosses,
             Double firstLoss, Double lastLoss, Double bestLoss, double tokensPerSecond, String device, String dtype,
-            String stoppedBy, Integer resumedFromStep, String checkpointDir, List<Double> stepLosses) {}
+            int loraRank, String stoppedBy, Integer resumedFromStep, String checkpointDir, List<Double> stepLosses) {}
+
+    /** PEFT's lora_alpha as a multiple of the rank: alpha = rank makes the update scale 1. */
+    static final double LORA_ALPHA_PER_RANK = 1.0;
 
     @SuppressWarnings("unused") // the bundled tokenizer and model configs come from the class path
     private final StageServices services;
@@ -93,6 +97,9 @@ public final class Train implements Stage {
                 p.checkpointEvery(), p.seed(), constraints.sequenceLength());
         try (ChatTokenizer tokenizer = tokenizerDir == null ? ChatTokenizer.bundled() : ChatTokenizer.fromDir(tokenizerDir);
                 LlamaModel model = LlamaWeights.load(modelDir, device)) {
+            if (p.loraRank() > 0) {
+                model.addLora(p.loraRank(), LORA_ALPHA_PER_RANK * p.loraRank(), p.seed());
+            }
             List<ChatExample> examples = new ArrayList<>();
             for (McSample sample : samples) {
                 examples.add(ChatExample.of(sample, tokenizer, constraints.sequenceLength()));
@@ -121,7 +128,8 @@ public final class Train implements Stage {
             List<Double> losses = result.stepLosses();
             return new Output(best.toString(), result.steps(), result.tokens(), examples.size(), result.epochLosses(),
                     losses.isEmpty() ? null : losses.get(0), losses.isEmpty() ? null : losses.get(losses.size() - 1),
-                    result.bestLoss(), result.tokensPerSecond(), device.toString(), p.dtype(), result.stoppedBy(),
+                    result.bestLoss(), result.tokensPerSecond(), device.toString(), p.dtype(), p.loraRank(),
+                    result.stoppedBy(),
                     result.resumedFromStep(), result.lastCheckpoint().toString(), losses);
         }
     }

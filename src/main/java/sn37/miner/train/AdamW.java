@@ -2,7 +2,6 @@ package sn37.miner.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.LinkedHashMap;
@@ -59,23 +58,26 @@ public final class AdamW implements AutoCloseable {
         double biasCorrection1 = 1 - Math.pow(beta1, step);
         double biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
         double stepSize = lr / biasCorrection1;
-        try (NoGrad ignored = NoGrad.enter(); NDManager scope = manager.newSubManager()) {
+        try (NoGrad ignored = NoGrad.enter()) {
             for (Map.Entry<String, NDArray> entry : parameters.entrySet()) {
-                NDArray p = entry.getValue();
-                NDArray m = expAvg.get(entry.getKey());
-                NDArray v = expAvgSq.get(entry.getKey());
-                NDArray g = p.getGradient();
-                // Results belong to their first operand's manager: lend these to the scope so the
-                // temporaries below are freed with it, and the states go back when it closes.
-                g.attach(scope);
-                m.tempAttach(scope);
-                v.tempAttach(scope);
-                p.tempAttach(scope);
-                p.muli(1 - lr * weightDecay);
-                m.addi(g.sub(m).muli(1 - beta1));
-                v.muli(beta2).addi(g.mul(1 - beta2).muli(g));
-                NDArray denom = v.sqrt().divi(biasCorrection2Sqrt).addi(eps);
-                p.addi(m.mul(-stepSize).divi(denom));
+                // One scope per parameter: its temporaries are freed before the next parameter's are made.
+                try (NDManager scope = manager.newSubManager()) {
+                    NDArray p = entry.getValue();
+                    NDArray m = expAvg.get(entry.getKey());
+                    NDArray v = expAvgSq.get(entry.getKey());
+                    NDArray g = p.getGradient();
+                    // Results belong to their first operand's manager: lend these to the scope so the
+                    // temporaries below are freed with it, and the states go back when it closes.
+                    g.attach(scope);
+                    m.tempAttach(scope);
+                    v.tempAttach(scope);
+                    p.tempAttach(scope);
+                    p.muli(1 - lr * weightDecay);
+                    m.addi(g.sub(m).muli(1 - beta1));
+                    v.muli(beta2).addi(g.mul(1 - beta2).muli(g));
+                    NDArray denom = v.sqrt().divi(biasCorrection2Sqrt).addi(eps);
+                    p.addi(m.mul(-stepSize).divi(denom));
+                }
             }
         }
     }
@@ -109,10 +111,6 @@ public final class AdamW implements AutoCloseable {
             }
         }
         this.step = steps;
-    }
-
-    Shape shapeOf(String name) {
-        return expAvg.get(name).getShape();
     }
 
     @Override

@@ -19,10 +19,12 @@ public final class GradientClipping {
         try (NoGrad ignored = NoGrad.enter(); NDManager scope = parent.newSubManager()) {
             double squares = 0;
             for (NDArray p : parameters) {
-                NDArray g = p.getGradient();
-                g.attach(scope);
-                // getFloat() copies to the host: one device→host sync per parameter.
-                squares += g.mul(g).sum().getFloat();
+                try (NDManager one = scope.newSubManager()) {
+                    NDArray g = p.getGradient();
+                    g.attach(one);
+                    // getFloat() copies to the host: one device→host sync per parameter.
+                    squares += g.mul(g).sum().getFloat();
+                }
             }
             double norm = Math.sqrt(squares);
             if (maxNorm > 0) {

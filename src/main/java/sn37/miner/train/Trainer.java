@@ -64,7 +64,8 @@ public final class Trainer {
 
     /** Trains until the epochs or steps are done or {@code stopRequested} turns true. */
     public TrainResult run(BooleanSupplier stopRequested) throws IOException {
-        Map<String, NDArray> parameters = model.parameters();
+        // All weights, or only the LoRA adapters: what trains is also what checkpoints hold.
+        Map<String, NDArray> parameters = model.trainableParameters();
         try (AdamW optimizer = new AdamW(parameters, model.manager(), config.weightDecay(), config.beta1(),
                 config.beta2(), config.eps())) {
             model.trainable(true);
@@ -95,7 +96,13 @@ public final class Trainer {
                             break training;
                         }
                         Batch batch = Batch.of(batches.get(state.microBatch() + i), padId);
-                        lossSum += forwardBackward(batch, group);
+                        double loss = forwardBackward(batch, group);
+                        if (!Double.isFinite(loss)) {
+                            throw new IllegalStateException("training diverged: the loss is " + loss + " at step "
+                                    + (state.step() + 1) + "; start a new run with a lower --lr (the last good"
+                                    + " checkpoint is in " + checkpoints + ")");
+                        }
+                        lossSum += loss;
                         tokens += batch.tokens();
                     }
                     double norm = GradientClipping.clip(parameters.values(), model.manager(), config.maxGradNorm());
@@ -203,7 +210,7 @@ public final class Trainer {
         }
         Map<String, float[]> weights = checkpoint.readWeights();
         try (NoGrad ignored = NoGrad.enter()) {
-            for (Map.Entry<String, NDArray> p : model.parameters().entrySet()) {
+            for (Map.Entry<String, NDArray> p : model.trainableParameters().entrySet()) {
                 float[] values = weights.get(p.getKey());
                 if (values == null || values.length != p.getValue().size()) {
                     throw new IllegalStateException("checkpoint " + checkpoint.dir() + " lacks parameter "
@@ -223,7 +230,8 @@ public final class Trainer {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             var c = model.config();
-            digest.update((c.architecture() + c.parameters() + c.rope() + c.rmsNormEps() + c.slidingWindow())
+            digest.update((c.architecture() + c.parameters() + c.rope() + c.rmsNormEps() + c.slidingWindow()
+                    + model.trainableParameters().keySet() + model.lora().map(l -> l.scaling()).orElse(0f))
                     .getBytes(StandardCharsets.UTF_8));
             digest.update((config.lr() + "," + config.weightDecay() + "," + config.beta1() + "," + config.beta2() + ","
                     + config.eps() + "," + config.accumulationSteps() + "," + config.batchSize() + "," + config.seed()

@@ -76,9 +76,10 @@ public final class TrainBench {
         JniUtils.setNumInteropThreads(threads);
         ObjectMapper json = new ObjectMapper();
         List<Double> java = new ArrayList<>();
+        double[] trainingRss = new double[1];
         List<JsonNode> baselines = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
-            java.add(javaRound(steps, warmup));
+            java.add(javaRound(steps, warmup, trainingRss));
             System.err.printf("round %d: java %.0f tokens/s%n", round + 1, java.get(round));
             if (python != null) {
                 JsonNode baseline = pythonRound(json, python, steps, warmup, threads);
@@ -91,7 +92,8 @@ public final class TrainBench {
         out.put("bench", "train");
         out.put("tokens_per_s", median(java));
         out.put("ms_per_step", 1000.0 * BATCH * SEQ / median(java));
-        out.put("peak_rss_mb", peakRssMb());
+        // Read at the last timed step, before the final checkpoint (which the baseline does not write).
+        out.put("peak_rss_mb", trainingRss[0]);
         out.put("unit", "tokens/s (median of rounds), fp32, loss on every token");
         ArrayNode perRound = out.putArray("java_rounds");
         java.forEach(perRound::add);
@@ -121,7 +123,7 @@ public final class TrainBench {
     }
 
     /** Tokens per second of the timed steps of one training run in this JVM. */
-    static double javaRound(int steps, int warmup) throws IOException {
+    static double javaRound(int steps, int warmup, double[] peakRss) throws IOException {
         ObjectNode raw = new ObjectMapper().createObjectNode();
         raw.putArray("architectures").add(LlamaConfig.LLAMA);
         raw.put("vocab_size", VOCAB).put("hidden_size", HIDDEN).put("intermediate_size", INTERMEDIATE)
@@ -144,6 +146,7 @@ public final class TrainBench {
                     timing[0] = System.nanoTime();
                 } else if (r.step() == warmup + steps) {
                     timing[1] = System.nanoTime();
+                    peakRss[0] = Math.max(peakRss[0], peakRssMb());
                 }
             }).run(() -> false);
         } finally {
@@ -171,11 +174,15 @@ public final class TrainBench {
         return json.readTree(lines[lines.length - 1]);
     }
 
-    static double peakRssMb() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+    static double peakRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+                }
             }
+        } catch (IOException e) {
+            System.err.println("no /proc/self/status: " + e.getMessage());
         }
         return Double.NaN;
     }

@@ -35,12 +35,26 @@ class MinerAppTest {
     }
 
     @Test
-    void mineOfflineRunsTheStagesThisBuildHasAndPrintsTheSummary() {
+    void mineOfflineWithoutAStartingModelStopsAtLoadModelSayingWhatToGive() {
         Result r = run(withDb("mine", "--offline"));
         assertEquals(1, r.code(), r.err());
         assertTrue(r.out().contains("fetch-data  SUCCEEDED"), r.out());
         assertTrue(r.out().contains("kept 40 of 40 rows"), r.out());
-        assertTrue(r.out().contains("stage evaluate, which is not available in this build"), r.out());
+        assertTrue(r.out().contains("load-model  FAILED"), r.out());
+        assertTrue(r.out().contains("no starting model"), r.out());
+    }
+
+    @Test
+    void offlineDemoRunsEveryStageWithATinyModelAndSkipsPublishing() {
+        Result r = run(withDb("mine", "--offline", "--init_config", "tiny-llama", "--max_steps", "2", "--batch_size", "8",
+                "--accumulation_steps", "1", "--lr", "0.003", "--avg_loss_upload_threshold", "1.5"));
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("pipeline  SUCCEEDED"), r.out());
+        for (String stage : new String[] {"fetch-data", "load-model", "train", "evaluate", "gate"}) {
+            assertTrue(r.out().contains(String.format("%-11s %-10s", stage, "SUCCEEDED")), stage + ": " + r.out());
+        }
+        assertTrue(r.out().contains("upload      SKIPPED") && r.out().contains("offline: nothing is published"), r.out());
+        assertTrue(r.out().contains("2 steps, loss"), r.out());
     }
 
     @Test

@@ -69,9 +69,9 @@ class ApiBadInputTest {
     }
 
     @Test
-    void stageNotInThisBuildIs404() throws Exception {
-        status(404, "stage 'train' is not available in this build; available: fetch-data, gate, upload, commit",
-                t.post("/api/stages/train", "{}"));
+    void commitAloneWithoutUploadOutputsIs400() throws Exception {
+        status(400, "run alone needs its inputs given explicitly instead of the outputs of upload",
+                t.post("/api/stages/commit", "{}"));
     }
 
     @Test

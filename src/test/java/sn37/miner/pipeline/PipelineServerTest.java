@@ -44,18 +44,17 @@ class PipelineServerTest {
     }
 
     @Test
-    void pipelineRunStopsAtTheFirstStageThisBuildLacks() throws Exception {
-        String runId = trigger("/api/runs", "{\"offline\": true}");
+    void pipelineRunRecordsEveryStageAndItsSnapshotArtifact() throws Exception {
+        String runId = trigger("/api/runs", "{\"offline\": true, \"metric\": 0.7, \"avg_loss_upload_threshold\": 0.5}");
         Run run = t.awaitFinished(runId, Duration.ofSeconds(30));
-        assertEquals(RunStatus.FAILED, run.status());
-        assertEquals("gate", run.failedStage());
-        assertTrue(run.lastError().contains("stage evaluate, which is not available in this build"), run.lastError());
+        assertEquals(RunStatus.REJECTED, run.status(), run.lastError());
 
         JsonNode report = json(t.get("/api/runs/" + runId));
         assertEquals("fetch-data", report.at("/stages/0/stage").asText());
         assertEquals("SUCCEEDED", report.at("/stages/0/status").asText());
         assertEquals(40, report.at("/stages/0/outputs/kept").asInt());
-        assertEquals("FAILED", report.at("/stages/1/status").asText());
+        assertEquals(List.of("fetch-data:SUCCEEDED", "load-model:SUCCEEDED", "train:SUCCEEDED", "evaluate:SUCCEEDED",
+                "gate:SUCCEEDED", "upload:SKIPPED", "commit:SKIPPED"), names(report.get("stages")));
         JsonNode artifact = report.at("/artifacts/0");
         Path snapshot = Path.of(artifact.get("path").asText());
         assertTrue(snapshot.startsWith(dir.resolve("runs").resolve(runId)));
@@ -69,9 +68,9 @@ class PipelineServerTest {
         Run run = t.awaitFinished(runId, Duration.ofSeconds(30));
         assertEquals(RunStatus.SUCCEEDED, run.status(), run.lastError());
         JsonNode stages = json(t.get("/api/runs/" + runId)).get("stages");
-        assertEquals(List.of("fetch-data:SUCCEEDED", "gate:SUCCEEDED", "upload:SKIPPED", "commit:SKIPPED"),
-                names(stages));
-        assertTrue(stages.get(2).at("/outputs/reason").asText().startsWith("offline"));
+        assertEquals(List.of("fetch-data:SUCCEEDED", "load-model:SUCCEEDED", "train:SUCCEEDED", "evaluate:SUCCEEDED",
+                "gate:SUCCEEDED", "upload:SKIPPED", "commit:SKIPPED"), names(stages));
+        assertTrue(stages.get(5).at("/outputs/reason").asText().startsWith("offline"));
     }
 
     @Test
@@ -80,18 +79,18 @@ class PipelineServerTest {
         Run run = t.awaitFinished(runId, Duration.ofSeconds(30));
         assertEquals(RunStatus.REJECTED, run.status());
         JsonNode stages = json(t.get("/api/runs/" + runId)).get("stages");
-        assertEquals(List.of("fetch-data:SUCCEEDED", "gate:SUCCEEDED", "upload:SKIPPED", "commit:SKIPPED"),
-                names(stages));
-        assertTrue(stages.get(3).at("/outputs/reason").asText().startsWith("gate rejected"));
+        assertEquals(List.of("fetch-data:SUCCEEDED", "load-model:SUCCEEDED", "train:SUCCEEDED", "evaluate:SUCCEEDED",
+                "gate:SUCCEEDED", "upload:SKIPPED", "commit:SKIPPED"), names(stages));
+        assertTrue(stages.get(6).at("/outputs/reason").asText().startsWith("gate rejected"));
     }
 
     @Test
-    void pipelineThatPassesTheGateOnlineGoesOnToUploadWhichNamesTheMissingTrainStage() throws Exception {
+    void pipelineThatPassesTheGateOnlineGoesOnToUploadWhichNeedsARepo() throws Exception {
         String runId = trigger("/api/runs", "{\"metric\": 0.1, \"avg_loss_upload_threshold\": 0.5}");
         Run run = t.awaitFinished(runId, Duration.ofSeconds(30));
         assertEquals(RunStatus.FAILED, run.status());
         assertEquals("upload", run.failedStage());
-        assertTrue(run.lastError().contains("stage train, which is not available in this build"), run.lastError());
+        assertTrue(run.lastError().contains("--hf_repo_id"), run.lastError());
         assertTrue(t.server.store().latestStage(runId, "commit").isEmpty(), "commit never runs after a failed upload");
     }
 

@@ -84,7 +84,8 @@ class QuartzTest {
     @Test
     void sweeperLeavesFailuresOfOtherStagesAlone() throws Exception {
         try (TestServer t = TestServer.start(dir)) {
-            String runId = Json.mapper().readTree(t.post("/api/runs", "{\"offline\": true}").body()).get("runId").asText();
+            String body = "{\"offline\": true, \"data_path\": " + Json.mapper().writeValueAsString(dir.resolve("none.jsonl").toString()) + "}";
+            String runId = Json.mapper().readTree(t.post("/api/runs", body).body()).get("runId").asText();
             assertEquals(RunStatus.FAILED, t.awaitFinished(runId, Duration.ofSeconds(30)).status());
             RetrySweeper sweeper = t.server.context().getRegistry().lookupByNameAndType("retrySweeper", RetrySweeper.class);
             assertTrue(sweeper.sweep().isEmpty());

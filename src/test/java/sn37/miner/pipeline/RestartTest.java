@@ -61,7 +61,7 @@ class RestartTest {
     void succeededStageWhoseArtifactVanishedRunsAgainOnResume() throws Exception {
         Settings settings = TestServer.settings(dir, Map.of());
         TestStages.Counting fetch = new TestStages.Counting(new FetchData());
-        try (TestServer t = TestServer.start(settings, List.of(fetch, new Gate()))) {
+        try (TestServer t = TestServer.start(settings, List.of(fetch, new TestStages.AlwaysFailing("gate")))) {
             String runId = Json.mapper().readTree(t.post("/api/runs", "{\"offline\": true}").body()).get("runId").asText();
             assertEquals(RunStatus.FAILED, t.awaitFinished(runId, Duration.ofSeconds(30)).status());
             java.nio.file.Files.delete(Path.of(t.server.store().artifacts(runId).get(0).path()));

@@ -50,8 +50,16 @@ final class TestServer implements AutoCloseable {
         return start(settings(dir, Map.of()), TestServer.builtIn());
     }
 
+    /**
+     * Starts the server with {@code stages}; load-model, train and evaluate, when the list lacks them, are
+     * {@link TestStages.PassThrough} stand-ins (tests of run state need no model; MinerAppTest runs the real ones).
+     */
     static TestServer start(Settings settings, List<Stage> stages) {
-        PipelineServer s = PipelineServer.create(settings, stages).start();
+        List<Stage> all = new ArrayList<>(stages);
+        for (String name : List.of("load-model", "train", "evaluate")) {
+            if (all.stream().noneMatch(x -> x.name().equals(name))) all.add(new TestStages.PassThrough(name));
+        }
+        PipelineServer s = PipelineServer.create(settings, all).start();
         return new TestServer(s, Integer.parseInt(settings.get("camel.server.port")),
                 Integer.parseInt(settings.get("camel.management.port")));
     }
@@ -59,7 +67,8 @@ final class TestServer implements AutoCloseable {
     /** The built-in stages with endpoints that lead nowhere: tests bring their own fakes where they need remotes. */
     static List<Stage> builtIn() {
         Settings s = Settings.load(Path.of("").toAbsolutePath(), Env.of(Map.of()), List.of());
-        return BuiltInStages.all(s, Env.of(Map.of()));
+        return BuiltInStages.all(s, Env.of(Map.of())).stream()
+                .filter(x -> !List.of("load-model", "train", "evaluate").contains(x.name())).toList();
     }
 
     static List<Stage> withExtra(Stage... extra) {

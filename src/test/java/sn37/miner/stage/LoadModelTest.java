@@ -95,12 +95,6 @@ class LoadModelTest {
     }
 
     @Test
-    void loadBestAndLoadUidSayTheyComeWithTheChainClient() {
-        StageException e = assertThrows(StageException.class, () -> run("{\"load_uid\": 7}"));
-        assertTrue(e.getMessage().contains("--load_uid") && e.getMessage().contains("chain client"), e.getMessage());
-    }
-
-    @Test
     void noStartingModelIsAnErrorListingTheChoices() {
         StageException e = assertThrows(StageException.class, () -> run("{}"));
         assertTrue(e.getMessage().contains("--load_model_dir") && e.getMessage().contains("--init_config"),

@@ -19,6 +19,7 @@ import sn37.miner.data.JsonlSampleSource;
 import sn37.miner.data.SnapshotWriter;
 import sn37.miner.model.CheckpointDir;
 import sn37.miner.model.Dtype;
+import sn37.miner.model.HalfFloats;
 import sn37.miner.model.llama.LlamaModel;
 import sn37.miner.model.llama.LlamaWeights;
 import sn37.miner.train.OneTorchThread;
@@ -93,6 +94,29 @@ class TrainTest {
         assertEquals(2, out.steps());
         try (LlamaModel best = LlamaWeights.load(Path.of(out.modelDir()), Device.cpu())) {
             assertEquals("LlamaForCausalLM", best.config().architecture());
+        }
+    }
+
+    @Test
+    void withLoraRankItSavesThePlainMergedModel() throws Exception {
+        Train.Output out = train("{\"lora_rank\": 4, \"lr\": 0.01, \"max_steps\": 2, \"batch_size\": 8,"
+                + " \"accumulation_steps\": 1}", () -> false, null);
+        assertEquals(4, out.loraRank());
+        try (CheckpointDir best = CheckpointDir.open(Path.of(out.modelDir()))) {
+            assertTrue(best.tensors().stream().noneMatch(t -> t.name().contains("lora")));
+        }
+        try (LlamaModel start = LlamaWeights.load(dir.resolve("run/model/init"), Device.cpu());
+                LlamaModel trained = LlamaWeights.load(Path.of(out.modelDir()), Device.cpu())) {
+            String name = "model.layers.0.mlp.up_proj.weight";
+            float[] before = start.parameters().get(name).toFloatArray();
+            float[] after = trained.parameters().get(name).toFloatArray();
+            int changed = 0;
+            for (int i = 0; i < before.length; i++) {
+                // Saved as bfloat16: compare with the start weights rounded the same way.
+                changed += after[i] != HalfFloats.bf16ToF32(HalfFloats.f32ToBf16(before[i])) ? 1 : 0;
+            }
+            assertTrue(changed > before.length / 10, "the adapters' update is merged into the saved weights: "
+                    + changed + " of " + before.length + " changed");
         }
     }
 

@@ -171,6 +171,38 @@ class TrainerTest {
     }
 
     @Test
+    void loraTrainsOnlyTheAdaptersAndResumesThem() throws Exception {
+        List<ChatExample> examples = synthetic(12, 6);
+        float[] base;
+        TrainResult whole;
+        try (LlamaModel model = tinyModel(8)) {
+            base = model.parameters().get("model.layers.0.self_attn.q_proj.weight").toFloatArray();
+            model.addLora(4, 4, 1);
+            whole = new Trainer(model, examples, 0, config(2, -1, 2), dir.resolve("a"), NO_SAVE, r -> { })
+                    .run(() -> false);
+            assertArrayEquals(base, model.parameters().get("model.layers.0.self_attn.q_proj.weight").toFloatArray(),
+                    "the base weights are frozen");
+            float[] b = model.trainableParameters().get("model.layers.0.self_attn.q_proj.lora_B.weight").toFloatArray();
+            assertTrue(Math.abs(b[0]) + Math.abs(b[1]) > 0, "B leaves zero as it trains");
+        }
+        assertTrue(whole.epochLosses().get(1) < whole.epochLosses().get(0), whole.epochLosses().toString());
+        Path checkpoints = dir.resolve("b");
+        try (LlamaModel model = tinyModel(8)) {
+            model.addLora(4, 4, 1);
+            new Trainer(model, examples, 0, config(2, 3, 2), checkpoints, NO_SAVE, r -> { }).run(() -> false);
+        }
+        try (LlamaModel model = tinyModel(8)) {
+            model.addLora(4, 4, 99); // other adapter init: the checkpoint must replace it
+            TrainResult resumed = new Trainer(model, examples, 0, config(2, -1, 2), checkpoints, NO_SAVE, r -> { })
+                    .run(() -> false);
+            assertEquals(3, resumed.resumedFromStep());
+            for (int i = 0; i < whole.stepLosses().size(); i++) {
+                assertEquals(whole.stepLosses().get(i), resumed.stepLosses().get(i), 1e-6, "step " + (i + 1));
+            }
+        }
+    }
+
+    @Test
     void lossFallsOnTheBundledSn1Sample() throws Exception {
         List<ChatExample> examples = new ArrayList<>();
         try (ChatTokenizer tokenizer = ChatTokenizer.bundled()) {

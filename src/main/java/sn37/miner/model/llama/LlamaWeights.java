@@ -116,12 +116,15 @@ public final class LlamaWeights {
                 tensors, ShardPlan.DEFAULT_MAX_SHARD_SIZE);
     }
 
-    /** The parameters copied to the host, in {@code state_dict()} order, to be stored as {@code dtype}. */
+    /**
+     * The parameters copied to the host, in {@code state_dict()} order, to be stored as
+     * {@code dtype}; LoRA adapters are merged into their weights.
+     */
     public static List<FloatTensor> tensors(LlamaModel model, Dtype dtype) {
         List<FloatTensor> tensors = new ArrayList<>();
         for (Map.Entry<String, NDArray> entry : model.parameters().entrySet()) {
-            NDArray array = entry.getValue();
-            tensors.add(new FloatTensor(entry.getKey(), dtype, array.getShape().getShape(), array.toFloatArray()));
+            tensors.add(new FloatTensor(entry.getKey(), dtype, entry.getValue().getShape().getShape(),
+                    model.savedWeight(entry.getKey())));
         }
         return tensors;
     }

@@ -33,7 +33,10 @@ public final class TokenLoss {
         NDArray flat = hidden.reshape(batchTime, hidden.getShape().get(2));
         NDArray chosen = rows.length == batchTime && isIdentity(rows) ? flat
                 : flat.get(new NDIndex("{}", scope.create(rows)));
-        NDArray logProbs = model.logits(chosen).logSoftmax(1);
+        NDArray logits = model.logits(chosen);
+        NDArray logProbs = logits.logSoftmax(1);
+        // [rows, vocab]: log_softmax keeps its output for backward, not its input, so this goes now.
+        logits.close();
         NDArray picked = logProbs.gather(scope.create(targets, new Shape(targets.length, 1)), 1);
         return picked.mean().neg();
     }

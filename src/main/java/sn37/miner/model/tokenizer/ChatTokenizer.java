@@ -141,6 +141,11 @@ public final class ChatTokenizer implements AutoCloseable {
         return tokenizer.encode(text, false, false).getIds();
     }
 
+    /** {@code tokenizer.encode(text)} as transformers calls it: with the special tokens the post-processor adds (a BOS, say). */
+    public long[] encodeWithSpecialTokens(String text) {
+        return tokenizer.encode(text, true, false).getIds();
+    }
+
     public String decode(long[] ids, boolean skipSpecialTokens) {
         return tokenizer.decode(ids, skipSpecialTokens);
     }
