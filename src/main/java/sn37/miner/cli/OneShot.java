@@ -27,7 +27,9 @@ final class OneShot implements AutoCloseable {
     static OneShot start(List<String> overrides) {
         Env env = Env.load(Path.of(""));
         Settings settings = PipelineServer.oneShot(Settings.load(MinerApp.home(), env, overrides));
-        return new OneShot(PipelineServer.create(settings, BuiltInStages.all(settings, env)).start());
+        PipelineServer server = PipelineServer.create(settings, BuiltInStages.all(settings, env)).start();
+        server.showProgress(new ProgressBar(System.err, System.console() != null));
+        return new OneShot(server);
     }
 
     /** The publish pre-flight of a run that is not --offline: token, repo, hotkey registered. */

@@ -24,6 +24,10 @@ final class PipelineConfiguration implements CamelConfiguration {
     private final ScheduledExecutorService heartbeats;
     private final String owner;
     private RunQueue queue;
+    /** Forwards to whatever the process shows progress on (the CLI's bar); nothing by default. */
+    private volatile sn37.miner.stage.Progress sink = sn37.miner.stage.Progress.NONE;
+    private final sn37.miner.stage.Progress progress = (stage, done, total, detail) ->
+            sink.report(stage, done, total, detail);
 
     PipelineConfiguration(PipelineSettings settings, RunStore store, List<Stage> stages, RunParams scheduleParams,
             ScheduledExecutorService heartbeats, String owner) {
@@ -52,7 +56,8 @@ final class PipelineConfiguration implements CamelConfiguration {
         r.bind("retrySweeper", new RetrySweeper(store, queue, settings));
         Duration beat = settings.heartbeat();
         for (Stage s : stages) {
-            r.bind(s.name() + "-stage", new StageStep(s, store, settings.workDir(), installed, owner, heartbeats, beat));
+            r.bind(s.name() + "-stage", new StageStep(s, store, settings.workDir(), installed, owner, heartbeats, beat,
+                    progress));
         }
         // routes name every stage of the pipeline; one this build (or a test) lacks fails the run with its name
         for (String name : StageNames.ORDER) {
@@ -62,6 +67,10 @@ final class PipelineConfiguration implements CamelConfiguration {
                 });
             }
         }
+    }
+
+    void progressTo(sn37.miner.stage.Progress target) {
+        this.sink = target;
     }
 
     RunQueue queue() {

@@ -103,6 +103,11 @@ public final class PipelineServer implements AutoCloseable {
         return main.isStarted() && !main.isStopping() && context() != null && context().getStatus().isStarted();
     }
 
+    /** Shows the stages' progress reports on {@code progress} (the CLI's progress bar). */
+    public void showProgress(sn37.miner.stage.Progress progress) {
+        configuration.progressTo(progress);
+    }
+
     public RunStore store() {
         return store;
     }

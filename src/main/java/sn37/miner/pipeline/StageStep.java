@@ -42,9 +42,10 @@ public final class StageStep implements Processor {
     private final String owner;
     private final ScheduledExecutorService heartbeats;
     private final Duration heartbeatEvery;
+    private final sn37.miner.stage.Progress progress;
 
     StageStep(Stage stage, RunStore store, Path workRoot, Set<String> installed, String owner,
-            ScheduledExecutorService heartbeats, Duration heartbeatEvery) {
+            ScheduledExecutorService heartbeats, Duration heartbeatEvery, sn37.miner.stage.Progress progress) {
         this.stage = stage;
         this.store = store;
         this.workRoot = workRoot;
@@ -52,6 +53,7 @@ public final class StageStep implements Processor {
         this.owner = owner;
         this.heartbeats = heartbeats;
         this.heartbeatEvery = heartbeatEvery;
+        this.progress = progress;
     }
 
     @Override
@@ -93,7 +95,7 @@ public final class StageStep implements Processor {
             checkRequirements(runId, params);
             StageContext ctx = new StageContext(runId, run.attempt(), params, workRoot.resolve(runId),
                     new RecordedOutputs(store, runId), () -> store.get(runId).cancelRequested(),
-                    new RecordedEffects(store, runId, name));
+                    new RecordedEffects(store, runId, name), progress);
             LOG.info("run {} stage {}: started (attempt {})", runId, name, run.attempt());
             Object outputs = stage.run(ctx);
             String json = Json.mapper().writeValueAsString(outputs);

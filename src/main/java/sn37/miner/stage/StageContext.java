@@ -42,10 +42,16 @@ public final class StageContext {
     private final Outputs outputs;
     private final BooleanSupplier cancelRequested;
     private final Effects effects;
+    private final Progress progress;
     private final List<Artifact> artifacts = new ArrayList<>();
 
     public StageContext(String runId, int attempt, RunParams params, Path workDir, Outputs outputs,
             BooleanSupplier cancelRequested, Effects effects) {
+        this(runId, attempt, params, workDir, outputs, cancelRequested, effects, Progress.NONE);
+    }
+
+    public StageContext(String runId, int attempt, RunParams params, Path workDir, Outputs outputs,
+            BooleanSupplier cancelRequested, Effects effects, Progress progress) {
         this.runId = runId;
         this.attempt = attempt;
         this.params = params;
@@ -53,6 +59,12 @@ public final class StageContext {
         this.outputs = outputs;
         this.cancelRequested = cancelRequested;
         this.effects = effects;
+        this.progress = progress;
+    }
+
+    /** Where this stage reports how far it is; {@code stage} is filled in by the caller of {@link Progress}. */
+    public Progress progress() {
+        return progress;
     }
 
     public String runId() {

@@ -114,10 +114,14 @@ public final class Train implements Stage {
                 LOG.info("best model so far (epoch loss {}) saved to {}", String.format("%.6f", loss), best);
             };
             TrainResult result = new Trainer(model, examples, tokenizer.eosTokenId(), config, work.resolve("checkpoints"),
-                    saveBest, r -> LOG.info("train step {}{} epoch {} loss {} lr {} grad-norm {} tokens {} ({} tok/s)",
-                            r.step(), r.totalSteps() > 0 ? "/" + r.totalSteps() : "", r.epoch(),
-                            String.format("%.4f", r.loss()), String.format("%.3g", r.lr()),
-                            String.format("%.3f", r.gradNorm()), r.tokens(), String.format("%.0f", r.tokensPerSecond())))
+                    saveBest, r -> {
+                        LOG.info("train step {}{} epoch {} loss {} lr {} grad-norm {} tokens {} ({} tok/s)",
+                                r.step(), r.totalSteps() > 0 ? "/" + r.totalSteps() : "", r.epoch(),
+                                String.format("%.4f", r.loss()), String.format("%.3g", r.lr()),
+                                String.format("%.3f", r.gradNorm()), r.tokens(), String.format("%.0f", r.tokensPerSecond()));
+                        ctx.progress().report(name(), r.step(), r.totalSteps(), String.format("epoch %d loss %.4f %.0f tok/s",
+                                r.epoch(), r.loss(), r.tokensPerSecond()));
+                    })
                     .run(ctx::cancelRequested);
             if (!Files.isRegularFile(best.resolve(CheckpointDir.CONFIG))) {
                 // Only when the best model written earlier was removed since: the last weights stand in.
