@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,16 +53,7 @@ public final class MineCommand implements Callable<Integer> {
     String dtype;
     @Option(names = "--netuid", description = "Subnet id (default 37).")
     Integer netuid;
-    @Option(names = "--wallet.name", description = "Bittensor wallet name (default 'default').")
-    String walletName;
-    @Option(names = "--wallet.hotkey", description = "Hotkey name (default 'default').")
-    String walletHotkey;
-    @Option(names = "--wallet.path", description = "Wallets directory (default ~/.bittensor/wallets).")
-    String walletPath;
-    @Option(names = "--subtensor.network", description = "finney (default), test or local.")
-    String network;
-    @Option(names = "--subtensor.chain_endpoint", description = "ws:// or wss:// endpoint; overrides --subtensor.network.")
-    String chainEndpoint;
+    @Mixin WalletOptions wallet;
     @Option(names = "--wandb_entity", description = "W&B entity for the miner's own training log.")
     String wandbEntity;
     @Option(names = "--wandb_project", description = "W&B project for the miner's own training log.")
@@ -117,7 +109,7 @@ public final class MineCommand implements Callable<Integer> {
     RunParams params() {
         return new RunParams(competitionId, threshold, offline ? true : null, hfRepoId, keepRepoPrivate ? false : null,
                 loadBest ? true : null, loadUid, loadModelDir, modelDir, numEpochs, lr, accumulationSteps, device, dtype,
-                netuid, walletName, walletHotkey, walletPath, network, chainEndpoint, wandbEntity, wandbProject,
+                netuid, wallet.walletName, wallet.walletHotkey, wallet.walletPath, wallet.network, wallet.chainEndpoint, wandbEntity, wandbProject,
                 dataSource, dataPath, dataLimit, null, null, initConfig, loraRank, seed, batchSize, maxSteps, checkpointEvery,
                 evalDtype, allowUnverifiedData ? true : null);
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,16 +35,7 @@ public final class UploadCommand implements Callable<Integer> {
     Integer competitionId;
     @Option(names = "--netuid", description = "Subnet id (default 37).")
     Integer netuid;
-    @Option(names = "--wallet.name", description = "Bittensor wallet name (default 'default').")
-    String walletName;
-    @Option(names = "--wallet.hotkey", description = "Hotkey name (default 'default').")
-    String walletHotkey;
-    @Option(names = "--wallet.path", description = "Wallets directory (default ~/.bittensor/wallets).")
-    String walletPath;
-    @Option(names = "--subtensor.network", description = "finney (default), test or local.")
-    String network;
-    @Option(names = "--subtensor.chain_endpoint", description = "ws:// or wss:// endpoint; overrides --subtensor.network.")
-    String chainEndpoint;
+    @Mixin WalletOptions wallet;
     @Option(names = "--update_repo_visibility",
             description = "As in the reference, passing this flag DISABLES making the repo public after the commit.")
     boolean keepRepoPrivate;
@@ -67,11 +59,11 @@ public final class UploadCommand implements Callable<Integer> {
         p.put("upload_dir", java.nio.file.Path.of(loadModelDir).toAbsolutePath().normalize().toString());
         p.put("competition_id", competitionId);
         p.put("netuid", netuid);
-        p.put("wallet_name", walletName);
-        p.put("wallet_hotkey", walletHotkey);
-        p.put("wallet_path", walletPath);
-        p.put("subtensor_network", network);
-        p.put("subtensor_chain_endpoint", chainEndpoint);
+        p.put("wallet_name", wallet.walletName);
+        p.put("wallet_hotkey", wallet.walletHotkey);
+        p.put("wallet_path", wallet.walletPath);
+        p.put("subtensor_network", wallet.network);
+        p.put("subtensor_chain_endpoint", wallet.chainEndpoint);
         if (keepRepoPrivate) p.put("update_repo_visibility", false);
         p.values().removeIf(java.util.Objects::isNull);
         RunParams params;

@@ -15,7 +15,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sn37.miner.config.Json;
 import sn37.miner.run.ArtifactRecord;
-import sn37.miner.run.ExternalEffect;
 import sn37.miner.run.Run;
 import sn37.miner.run.RunStatus;
 import sn37.miner.run.RunStore;
@@ -26,6 +25,7 @@ import sn37.miner.stage.RunParams;
 import sn37.miner.stage.Stage;
 import sn37.miner.stage.StageContext;
 import sn37.miner.stage.StageException;
+import sn37.miner.stage.StoreEffects;
 
 /**
  * Wraps one stage with the run store, and owns the restart rules: skip a stage that already SUCCEEDED in
@@ -95,7 +95,7 @@ public final class StageStep implements Processor {
             checkRequirements(runId, params);
             StageContext ctx = new StageContext(runId, run.attempt(), params, workRoot.resolve(runId),
                     new RecordedOutputs(store, runId), () -> store.get(runId).cancelRequested(),
-                    new RecordedEffects(store, runId, name), progress);
+                    new StoreEffects(store, runId, name), progress);
             LOG.info("run {} stage {}: started (attempt {})", runId, name, run.attempt());
             Object outputs = stage.run(ctx);
             String json = Json.mapper().writeValueAsString(outputs);
@@ -161,33 +161,6 @@ public final class StageStep implements Processor {
             return e.getMessage();
         }
         return e.getClass().getSimpleName() + ": " + e.getMessage();
-    }
-
-    private record RecordedEffects(RunStore store, String runId, String stage) implements StageContext.Effects {
-        @Override
-        public ExternalEffect intend(String effectKey, String requestJson) {
-            return store.intendEffect(effectKey, runId, stage, requestJson);
-        }
-
-        @Override
-        public void confirm(String effectKey, String responseJson) {
-            store.confirmEffect(effectKey, responseJson);
-        }
-
-        @Override
-        public void markAbsent(String effectKey) {
-            store.markEffectAbsent(effectKey);
-        }
-
-        @Override
-        public Optional<ExternalEffect> find(String effectKey) {
-            return store.findEffect(effectKey);
-        }
-
-        @Override
-        public List<ExternalEffect> ofStage() {
-            return store.effects(runId).stream().filter(e -> e.stage().equals(stage)).toList();
-        }
     }
 
     private record RecordedOutputs(RunStore store, String runId) implements StageContext.Outputs {

@@ -109,6 +109,18 @@ class MinerAppTest {
     }
 
     @Test
+    void uploadTakesTheReferenceFlagsAndNeedsRepoAndDir() {
+        Result help = run("upload", "--help");
+        for (String flag : new String[] {"--hf_repo_id", "--load_model_dir", "--wallet.name", "--wallet.hotkey",
+                "--subtensor.network", "--subtensor.chain_endpoint", "--update_repo_visibility", "--competition_id"}) {
+            assertTrue(help.out().contains(flag), flag + " missing from: " + help.out());
+        }
+        Result r = run(withDb("upload", "--hf_repo_id", "me/model"));
+        assertEquals(2, r.code());
+        assertEquals("error: upload needs --hf_repo_id and --load_model_dir", r.err().strip());
+    }
+
+    @Test
     void resumeOfUnknownRunIsAClearError() {
         Result r = run(withDb("runs", "resume", "no-such-run"));
         assertEquals(2, r.code());

@@ -244,39 +244,13 @@ class CommitTest {
                 return stageName.equals(StageNames.UPLOAD) ? Optional.of(type.cast(upload)) : Optional.empty();
             }
         };
-        return new StageContext(runId, attempt, p, dir.resolve("runs").resolve(runId), outputs, () -> false, new Effects());
+        return new StageContext(runId, attempt, p, dir.resolve("runs").resolve(runId), outputs, () -> false, new StoreEffects(store, runId, StageNames.COMMIT));
     }
 
     private List<ExternalEffect> effects() {
         return store.effects(runId);
     }
 
-    private final class Effects implements StageContext.Effects {
-        @Override
-        public ExternalEffect intend(String key, String requestJson) {
-            return store.intendEffect(key, runId, StageNames.COMMIT, requestJson);
-        }
-
-        @Override
-        public void confirm(String key, String responseJson) {
-            store.confirmEffect(key, responseJson);
-        }
-
-        @Override
-        public void markAbsent(String key) {
-            store.markEffectAbsent(key);
-        }
-
-        @Override
-        public Optional<ExternalEffect> find(String key) {
-            return store.findEffect(key);
-        }
-
-        @Override
-        public List<ExternalEffect> ofStage() {
-            return store.effects(runId).stream().filter(e -> e.stage().equals(StageNames.COMMIT)).toList();
-        }
-    }
 
     private void writeHotkey(String wallet, String name, String seed) throws Exception {
         Path file = dir.resolve("wallets").resolve(wallet).resolve("hotkeys").resolve(name);

@@ -5,8 +5,8 @@ import java.util.Optional;
 import sn37.miner.run.ExternalEffect;
 import sn37.miner.run.RunStore;
 
-/** A stage's effects on a real run store, as the runner gives them. */
-record StoreEffects(RunStore store, String runId, String stage) implements StageContext.Effects {
+/** A stage's external effects kept in the run store: what the runner gives every stage. */
+public record StoreEffects(RunStore store, String runId, String stage) implements StageContext.Effects {
     @Override
     public ExternalEffect intend(String effectKey, String requestJson) {
         return store.intendEffect(effectKey, runId, stage, requestJson);
