@@ -84,6 +84,16 @@ public final class MineCommand implements Callable<Integer> {
     @Option(names = "--allow_unverified_data",
             description = "Accept SN1 data without checking the validator's signature (off by default).")
     boolean allowUnverifiedData;
+    @Option(names = "--gate", description = "threshold (default: the reference's --avg_loss_upload_threshold) or"
+            + " beat-best (pass only if ours < incumbent × (1 − ε), ε at the block validators will score ours).")
+    String gate;
+    @Option(names = "--incumbent_dir", description = "The incumbent model for --gate beat-best (default: the"
+            + " --load_best/--load_uid model).")
+    String incumbentDir;
+    @Option(names = "--incumbent_block", description = "The incumbent's commit block (default: from the chain).")
+    Long incumbentBlock;
+    @Option(names = "--current_block", description = "The current block for ε (default: read from the chain).")
+    Long currentBlock;
     @Option(names = "--list_competitions", description = "Print the competition schedule and exit.")
     boolean listCompetitions;
 
@@ -111,6 +121,6 @@ public final class MineCommand implements Callable<Integer> {
                 loadBest ? true : null, loadUid, loadModelDir, modelDir, numEpochs, lr, accumulationSteps, device, dtype,
                 netuid, wallet.walletName, wallet.walletHotkey, wallet.walletPath, wallet.network, wallet.chainEndpoint, wandbEntity, wandbProject,
                 dataSource, dataPath, dataLimit, null, null, initConfig, loraRank, seed, batchSize, maxSteps, checkpointEvery,
-                evalDtype, allowUnverifiedData ? true : null);
+                evalDtype, allowUnverifiedData ? true : null, gate, incumbentDir, incumbentBlock, currentBlock);
     }
 }

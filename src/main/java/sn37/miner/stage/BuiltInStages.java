@@ -16,7 +16,7 @@ public final class BuiltInStages {
                 new LoadModel(services),
                 new Train(services),
                 new Evaluate(services, new DjlModelOpener()),
-                new Gate(),
+                new Gate(p -> ChainBlocks.current(services, p)),
                 new Upload(services),
                 new Commit(services));
     }

@@ -73,7 +73,16 @@ public final class Evaluate implements Stage {
             double seconds,
             double questionsPerSecond,
             String resultsPath,
-            String resultsSha256) {}
+            String resultsSha256,
+            Double incumbentMetric,
+            String incumbentDir) {
+
+        Output withIncumbent(double metric, String dir) {
+            return new Output(this.metric, evaluated, failure, modelDir, competitionId, schedule, scheduleBlock,
+                    evalDtype, deviation, tasks, validation, questions, correct, failedQuestions, seconds,
+                    questionsPerSecond, resultsPath, resultsSha256, metric, dir);
+        }
+    }
 
     private final ModelOpener opener;
     private final Options options;
@@ -104,7 +113,28 @@ public final class Evaluate implements Stage {
     @Override
     public Output run(StageContext ctx) throws Exception {
         RunParams p = ctx.params();
-        Path modelDir = Path.of(textOutput(ctx, StageNames.TRAIN, "modelDir"));
+        Output ours = evaluate(ctx, Path.of(textOutput(ctx, StageNames.TRAIN, "modelDir")), true);
+        if (!p.gate().equals("beat-best")) return ours;
+        Path incumbent = incumbentDir(ctx);
+        // Same samples, same seed, same settings: the only difference between the two numbers is the model.
+        Output theirs = evaluate(ctx, incumbent, false);
+        return ours.withIncumbent(theirs.metric(), incumbent.toString());
+    }
+
+    /** --incumbent_dir, else the model load-model started from when it came from chain metadata (--load_best/uid). */
+    static Path incumbentDir(StageContext ctx) {
+        if (ctx.params().incumbentDir() != null) return Path.of(ctx.params().incumbentDir()).toAbsolutePath();
+        com.fasterxml.jackson.databind.JsonNode load = ctx.output(StageNames.LOAD_MODEL,
+                com.fasterxml.jackson.databind.JsonNode.class).orElse(null);
+        if (load != null && load.path("source").asText().startsWith("load_")) {
+            return Path.of(load.path("modelDir").asText());
+        }
+        throw new StageException("--gate beat-best needs the incumbent model: start from --load_best or --load_uid"
+                + " (the committed model is the incumbent), or give --incumbent_dir DIR");
+    }
+
+    private Output evaluate(StageContext ctx, Path modelDir, boolean writeResults) throws Exception {
+        RunParams p = ctx.params();
         Path snapshot = Path.of(textOutput(ctx, StageNames.FETCH_DATA, "snapshotPath"));
         CompetitionSchedule schedule = CompetitionSchedule.named(options.schedule());
         long block = options.block() >= 0 ? options.block()
@@ -139,7 +169,7 @@ public final class Evaluate implements Stage {
         MultipleChoice.Result mc = report.multipleChoice();
         String resultsPath = null;
         String resultsSha = null;
-        if (mc != null) {
+        if (mc != null && writeResults) {
             Path file = ctx.workDir().resolve("eval").resolve("mc-results.jsonl");
             writeResults(mc, file);
             Artifact a = ctx.artifact(RESULTS, file);
@@ -153,14 +183,15 @@ public final class Evaluate implements Stage {
         return new Output(score, Double.isFinite(score), Double.isFinite(score) ? null : "no task could be scored",
                 modelDir.toString(), id.id(), schedule.name(), block, dtype.flagValue(),
                 mc == null ? null : mc.deviation(), report.score().tasks(), validation, questions,
-                mc == null ? 0 : mc.correct(), mc == null ? 0 : mc.failed(), seconds, rate, resultsPath, resultsSha);
+                mc == null ? 0 : mc.correct(), mc == null ? 0 : mc.failed(), seconds, rate, resultsPath, resultsSha,
+                null, null);
     }
 
     private Output notEvaluated(String failure, Path modelDir, CompetitionId id, long block, EvalDtype dtype,
             LocalValidation.Result validation, long started) {
         return new Output(Double.POSITIVE_INFINITY, false, failure, modelDir.toString(), id.id(), options.schedule(),
                 block, dtype.flagValue(), null, List.of(), validation, 0, 0, 0, (System.nanoTime() - started) / 1e9, 0,
-                null, null);
+                null, null, null, null);
     }
 
     private static String textOutput(StageContext ctx, String stage, String field) {

@@ -2,6 +2,7 @@ package sn37.miner.stage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import sn37.miner.eval.BeatBest;
 
 /**
  * Decides whether the model may be published, exactly as the reference miner does: upload only if
@@ -10,6 +11,25 @@ import java.util.List;
  * or, for the gate run alone, an explicit {@code metric} parameter.
  */
 public final class Gate implements Stage {
+    /** Reads the chain's current block for a run (endpoint from its --subtensor flags). */
+    @FunctionalInterface
+    public interface BlockSource {
+        long currentBlock(RunParams params);
+    }
+
+    private final BlockSource chain;
+
+    /** Threshold mode, and beat-best with explicit --current_block only. */
+    public Gate() {
+        this(p -> {
+            throw new StageException("--gate beat-best needs the current block: give --current_block, or run a"
+                    + " gate that can read the chain");
+        });
+    }
+
+    public Gate(BlockSource chain) {
+        this.chain = chain;
+    }
 
     @Override
     public String name() {
@@ -29,6 +49,7 @@ public final class Gate implements Stage {
     @Override
     public GateDecision run(StageContext ctx) {
         RunParams p = ctx.params();
+        if (p.gate().equals("beat-best")) return beatBest(ctx, p);
         double metric;
         String source;
         if (p.metric() != null) {
@@ -49,6 +70,33 @@ public final class Gate implements Stage {
         if (m != null && m.isNumber()) return m.asDouble();
         if (m != null && m.isTextual() && m.asText().matches("-?Infinity|NaN")) return Double.parseDouble(m.asText());
         throw new StageException("the evaluate stage's outputs have no numeric 'metric' field: " + eval);
+    }
+
+    /**
+     * Validators compare pairwise and give the earlier-committed model an ε advantage, so ours passes only if
+     * {@code ours < incumbent × (1 − ε)} (eval.BeatBest); both scores come from the evaluate stage, on the same
+     * samples.
+     */
+    private GateDecision beatBest(StageContext ctx, RunParams p) {
+        JsonNode eval = ctx.output(StageNames.EVALUATE, JsonNode.class)
+                .orElseThrow(() -> new StageException("the beat-best gate needs the evaluate stage's outputs"));
+        JsonNode incumbent = eval.get("incumbentMetric");
+        if (incumbent == null || incumbent.isNull()) {
+            throw new StageException("the evaluate stage did not score the incumbent: run it with --gate beat-best");
+        }
+        long incumbentBlock = p.incumbentBlock() != null ? p.incumbentBlock()
+                : ctx.output(StageNames.LOAD_MODEL, JsonNode.class).map(o -> o.get("block"))
+                        .filter(b -> b != null && b.isNumber()).map(JsonNode::asLong)
+                        .orElseThrow(() -> new StageException("--gate beat-best needs the incumbent's commit block:"
+                                + " start from --load_best/--load_uid, or give --incumbent_block"));
+        long current = p.currentBlock() != null ? p.currentBlock() : chain.currentBlock(p);
+        BeatBest.Decision d = BeatBest.decide(metricOf(eval), number(incumbent),
+                LoadModel.constraints(p.competitionId()), current, incumbentBlock);
+        return new GateDecision(d.ours(), d.threshold(), d.passed(), "beat-best", d.reason());
+    }
+
+    private static double number(JsonNode n) {
+        return n.isNumber() ? n.asDouble() : Double.parseDouble(n.asText());
     }
 
     static GateDecision decide(double metric, double threshold, String source) {

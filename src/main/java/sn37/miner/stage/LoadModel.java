@@ -52,7 +52,13 @@ public final class LoadModel implements Stage {
      *     competition's fixed tokenizer (bundled)
      */
     public record Output(String modelDir, String source, String architecture, long parameterCount, String tokenizer,
-            String tokenizerDir) {}
+            String tokenizerDir, Long block, String hotkey) {
+
+        Output(String modelDir, String source, String architecture, long parameterCount, String tokenizer,
+                String tokenizerDir) {
+            this(modelDir, source, architecture, parameterCount, tokenizer, tokenizerDir, null, null);
+        }
+    }
 
     private final StageServices services;
     private final ChainOptions chainOptions;
@@ -120,7 +126,7 @@ public final class LoadModel implements Stage {
                 miner.modelId().toCompressedString(), miner.block(), snapshot.dir());
         Output local = fromDirectory(snapshot.dir(), constraints);
         return new Output(local.modelDir(), p.loadBest() ? "load_best" : "load_uid", local.architecture(),
-                local.parameterCount(), local.tokenizer(), local.tokenizerDir());
+                local.parameterCount(), local.tokenizer(), local.tokenizerDir(), miner.block(), miner.hotkey());
     }
 
     private Output fromDirectory(Path dir, ModelConstraints constraints) throws IOException {

@@ -14,7 +14,8 @@ import sn37.miner.config.Json;
  * publish) for upload. Beyond the reference's flags: {@code init_config} (start from a freshly initialised model
  * of a config.json), {@code lora_rank}, {@code seed}, {@code batch_size}, {@code max_steps},
  * {@code checkpoint_every}, {@code eval_dtype}, {@code allow_unverified_data} (skip the SN1 validator
- * signature check; off by default). Missing values take the reference's defaults; bad values are rejected
+ * signature check; off by default), {@code gate} (threshold | beat-best) with {@code incumbent_dir},
+ * {@code incumbent_block} and {@code current_block} for the beat-best gate. Missing values take the reference's defaults; bad values are rejected
  * here with the flag's name in the message.
  */
 public record RunParams(
@@ -52,7 +53,11 @@ public record RunParams(
         @JsonProperty("max_steps") Integer maxSteps,
         @JsonProperty("checkpoint_every") Integer checkpointEvery,
         @JsonProperty("eval_dtype") String evalDtype,
-        @JsonProperty("allow_unverified_data") Boolean allowUnverifiedData) {
+        @JsonProperty("allow_unverified_data") Boolean allowUnverifiedData,
+        @JsonProperty("gate") String gate,
+        @JsonProperty("incumbent_dir") String incumbentDir,
+        @JsonProperty("incumbent_block") Long incumbentBlock,
+        @JsonProperty("current_block") Long currentBlock) {
 
     /** B7_MULTI_CHOICE, the reference's default as of Oct 2024 (neurons/config.py @8e2b0cbb). */
     public static final int DEFAULT_COMPETITION = 2;
@@ -82,6 +87,7 @@ public record RunParams(
         maxSteps = orElse(maxSteps, -1);
         checkpointEvery = orElse(checkpointEvery, 50);
         allowUnverifiedData = orElse(allowUnverifiedData, false);
+        gate = orElse(gate, "threshold");
 
         try {
             CompetitionId.fromId(competitionId);
@@ -129,6 +135,11 @@ public record RunParams(
         require(batchSize >= 1 && batchSize <= 4096, "--batch_size must be in [1, 4096] (got " + batchSize + ")");
         require(maxSteps == -1 || maxSteps >= 1, "--max_steps must be -1 (no limit) or >= 1 (got " + maxSteps + ")");
         require(checkpointEvery >= 1, "--checkpoint_every must be >= 1 optimizer steps (got " + checkpointEvery + ")");
+        require(gate.equals("threshold") || gate.equals("beat-best"),
+                "--gate must be threshold or beat-best (got '" + gate + "')");
+        require(incumbentDir == null || !incumbentDir.isBlank(), "--incumbent_dir must not be blank");
+        require(incumbentBlock == null || incumbentBlock >= 0, "--incumbent_block must be >= 0 (got " + incumbentBlock + ")");
+        require(currentBlock == null || currentBlock >= 0, "--current_block must be >= 0 (got " + currentBlock + ")");
         require(evalDtype == null || evalDtype.equals("float32") || evalDtype.equals("bfloat16"),
                 "--eval_dtype must be float32 or bfloat16 (got '" + evalDtype + "')");
         require(walletName.matches("[\\w.-]{1,64}"), "--wallet.name must be a plain name (got '" + walletName + "')");

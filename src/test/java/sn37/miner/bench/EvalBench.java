@@ -11,6 +11,12 @@ import sn37.miner.eval.GenerationSettings;
 import sn37.miner.eval.Generator;
 import sn37.miner.eval.Prompts;
 import sn37.miner.eval.TinyTransformer;
+import ai.djl.Device;
+import java.util.Map;
+import sn37.miner.eval.LanguageModel;
+import sn37.miner.model.llama.LlamaLanguageModel;
+import sn37.miner.model.llama.LlamaWeights;
+import sn37.miner.model.llama.TinyConfigs;
 import sn37.miner.eval.WordEncoder;
 
 /**
@@ -34,6 +40,7 @@ public final class EvalBench {
         int questions = 400;
         int baselineQuestions = 40;
         int batch = 16;
+        String impl = "java";
         for (int i = 0; i < args.length; i += 2) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             if (value == null) throw new IllegalArgumentException(args[i] + " needs a value");
@@ -41,13 +48,22 @@ public final class EvalBench {
                 case "--questions" -> questions = Integer.parseInt(value);
                 case "--baseline-questions" -> baselineQuestions = Integer.parseInt(value);
                 case "--batch" -> batch = Integer.parseInt(value);
+                case "--model" -> impl = value;
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i]
-                        + "': expected --questions N, --baseline-questions M or --batch B");
+                        + "': expected --questions N, --baseline-questions M, --batch B or --model java|djl");
             }
         }
         baselineQuestions = Math.min(baselineQuestions, questions);
         TinyTransformer.Config config = new TinyTransformer.Config(32_000, 256, 4, 4, 688, 37);
-        TinyTransformer model = new TinyTransformer(config);
+        // java: the pure-Java test transformer; djl: the DJL Llama (KV cache) the miner evaluates with
+        LanguageModel model = switch (impl) {
+            case "java" -> new TinyTransformer(config);
+            case "djl" -> new LlamaLanguageModel(LlamaWeights.initialize(TinyConfigs.llamaConfig(Map.of(
+                    "vocab_size", config.vocab(), "hidden_size", config.hidden(), "num_hidden_layers", config.layers(),
+                    "num_attention_heads", config.heads(), "num_key_value_heads", config.heads(),
+                    "intermediate_size", config.ffn(), "max_position_embeddings", 4096)), 37, Device.cpu()), null);
+            default -> throw new IllegalArgumentException("--model must be java or djl (got '" + impl + "')");
+        };
         WordEncoder encoder = new WordEncoder(config.vocab());
         List<McSample> sample = JsonlSampleSource.bundled().load().samples();
         List<int[]> prompts = new ArrayList<>();
@@ -98,14 +114,14 @@ public final class EvalBench {
         double batchedRate = questions / batchedSeconds;
         double baselineRate = baselineQuestions / baselineSeconds;
         double promptTokens = prompts.stream().mapToInt(p -> p.length).average().orElse(0);
-        System.out.println(String.format(Locale.ROOT, "{\"bench\":\"eval\",\"questions\":%d,\"batch\":%d,"
+        System.out.println(String.format(Locale.ROOT, "{\"bench\":\"eval\",\"impl\":\"%s\",\"questions\":%d,\"batch\":%d,"
                 + "\"batched_questions_per_s\":%.3f,\"batched_new_tokens_per_s\":%.1f,"
                 + "\"single_cached_questions_per_s\":%.3f,\"single_cached_new_tokens_per_s\":%.1f,"
                 + "\"baseline_questions\":%d,\"baseline_questions_per_s\":%.4f,\"baseline_new_tokens_per_s\":%.2f,"
                 + "\"speedup\":%.1f,\"identical_answers\":%s,\"answers_checked\":%d,\"mismatches\":%d,"
                 + "\"mean_prompt_tokens\":%.1f,"
                 + "\"model\":{\"hidden\":%d,\"layers\":%d,\"heads\":%d,\"ffn\":%d,\"vocab\":%d},\"cores\":%d}",
-                questions, batch, batchedRate, batchedTokens / batchedSeconds, baselineQuestions / singleSeconds,
+                impl, questions, batch, batchedRate, batchedTokens / batchedSeconds, baselineQuestions / singleSeconds,
                 singleTokens / singleSeconds, baselineQuestions, baselineRate, baselineTokens / baselineSeconds,
                 batchedRate / baselineRate, mismatches == 0, checked, mismatches,
                 promptTokens, config.hidden(), config.layers(), config.heads(), config.ffn(), config.vocab(),

@@ -149,6 +149,26 @@ class EvaluateTest {
     }
 
     @Test
+    void beatBestAlsoScoresTheIncumbentOnTheSameSamples() throws Exception {
+        Path incumbent = checkpoint("incumbent", 2000); // fails the hard norm limit: validators would score it ∞
+        StageContext ctx = context(checkpoint("trained", 10), "{\"seed\": 3, \"gate\": \"beat-best\", \"incumbent_dir\": "
+                + Json.mapper().writeValueAsString(incumbent.toString()) + "}");
+        Evaluate.Output out = new Evaluate(SERVICES, TINY, OPTIONS).run(ctx);
+        assertTrue(out.evaluated(), out.failure());
+        assertEquals(Double.POSITIVE_INFINITY, out.incumbentMetric());
+        assertEquals(incumbent.toAbsolutePath().toString(), out.incumbentDir());
+        assertEquals(List.of(Evaluate.RESULTS), ctx.artifacts().stream().map(Artifact::name).toList(),
+                "only our model's per-question results are kept");
+    }
+
+    @Test
+    void beatBestWithoutAnIncumbentSaysWhereToGetOne() throws Exception {
+        StageContext ctx = context(checkpoint("trained", 10), "{\"gate\": \"beat-best\"}");
+        StageException e = assertThrows(StageException.class, () -> new Evaluate(SERVICES, TINY, OPTIONS).run(ctx));
+        assertTrue(e.getMessage().contains("--load_best") && e.getMessage().contains("--incumbent_dir"), e.getMessage());
+    }
+
+    @Test
     void aModelThatCannotBeLoadedScoresInfinity() throws Exception {
         ModelOpener broken = (dir, params) -> {
             throw new IllegalStateException("no PyTorch native library for this platform");
