@@ -31,6 +31,7 @@ public final class ApiErrors {
                 case 401 -> "unauthorized";
                 case 404 -> "not found";
                 case 409 -> "conflict";
+                case 415 -> "unsupported media type";
                 default -> "bad request";
             };
             detail = a.getMessage();

@@ -44,6 +44,7 @@ public final class RunApi {
             throw new ApiException(404, "stage '" + stage + "' is not available in this build; available: "
                     + String.join(", ", StageNames.ORDER.stream().filter(stages::containsKey).toList()));
         }
+        requireJson(ex);
         RunParams params = parseParams(ex.getIn().getBody(String.class));
         List<String> needed = s.requires(params);
         if (!needed.isEmpty()) {
@@ -54,6 +55,7 @@ public final class RunApi {
     }
 
     private void submit(Exchange ex, String kind) throws JsonProcessingException {
+        requireJson(ex);
         submit(ex, kind, parseParams(ex.getIn().getBody(String.class)));
     }
 
@@ -65,6 +67,22 @@ public final class RunApi {
         RunStore.Created c = queue.submit(kind, params, "HTTP", key == null ? null : "http:" + key);
         respond(ex, c.created() ? 202 : 200, Map.of("runId", c.run().id(), "status", c.run().status().name(),
                 "created", c.created()));
+    }
+
+    /** A body in another format would be parsed as form fields or ignored: refuse it instead. */
+    private static void requireJson(Exchange ex) {
+        String type = ex.getIn().getHeader(Exchange.CONTENT_TYPE, String.class);
+        String body = ex.getIn().getBody(String.class);
+        ex.getIn().setBody(body); // the request body is a stream: keep the text for the parser
+        boolean empty = body == null || body.isBlank();
+        if (type != null && !type.toLowerCase(Locale.ROOT).contains("json") && !empty) {
+            throw new ApiException(415, "the request body must be JSON: send 'Content-Type: application/json'"
+                    + " (got '" + type + "')");
+        }
+        if (type != null && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+            throw new ApiException(415, "the request body must be JSON: send 'Content-Type: application/json'"
+                    + " (got '" + type + "')");
+        }
     }
 
     static RunParams parseParams(String body) throws JsonProcessingException {

@@ -38,6 +38,14 @@ class ApiBadInputTest {
     }
 
     @Test
+    void formEncodedBodyIs415NotSilentlyIgnored() throws Exception {
+        int before = t.server.store().list(null, 500).size();
+        status(415, "Content-Type: application/json", t.post("/api/runs", "{\"offline\": true}",
+                "Content-Type", "application/x-www-form-urlencoded"));
+        assertEquals(before, t.server.store().list(null, 500).size());
+    }
+
+    @Test
     void nonObjectBodyIs400() throws Exception {
         status(400, "JSON object", t.post("/api/runs", "[1, 2]"));
     }

@@ -91,7 +91,7 @@ final class TestServer implements AutoCloseable {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .POST(HttpRequest.BodyPublishers.ofString(body == null ? "" : body))
                 .header("Content-Type", "application/json");
-        for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
+        for (int i = 0; i < headers.length; i += 2) b.setHeader(headers[i], headers[i + 1]);
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
