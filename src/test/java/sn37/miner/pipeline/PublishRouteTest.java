@@ -30,7 +30,8 @@ import sn37.miner.stage.Upload;
 
 /** The publish route (the upload CLI's run): one Hub commit, one chain commitment, the repo made public. */
 class PublishRouteTest {
-    private static final String TOKEN = "hf_writetoken";
+    /** A sentinel: it must never show up in logs, the run database, stage outputs or HTTP answers. */
+    private static final String TOKEN = "hf_sentinel_9f3c2a7e51";
     private static final String REPO = FakeHub.USER + "/sn37-e2e";
 
     @TempDir Path dir;
@@ -40,12 +41,22 @@ class PublishRouteTest {
     @BeforeEach
     void startFakes() throws Exception {
         hub = FakeHub.start(TOKEN, "hf_readtoken");
+        logs = new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        root().addAppender(logs);
         node = FakeSubtensor.start(FakeSubtensor.Runtime.RAONET_218, 20_000);
         node.registerNeuron(37, 11, ChainTestKit.testHotkey().publicKey());
     }
 
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs;
+
+    private static ch.qos.logback.classic.Logger root() {
+        return (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    }
+
     @AfterEach
     void stopFakes() {
+        root().detachAppender(logs);
         hub.close();
         node.close();
     }
@@ -81,6 +92,19 @@ class PublishRouteTest {
             assertTrue(hub.violations().isEmpty(), hub.violations().toString());
             assertTrue(node.violations().isEmpty(), node.violations().toString());
             HttpResponseAssert.status(409, "already SUCCEEDED", t.post("/api/runs/" + runId + "/resume", ""));
+
+            // the token was used for every Hub call, and is nowhere else
+            assertFalse(t.get("/api/runs/" + runId).body().contains(TOKEN), "HTTP answer");
+            assertFalse(t.get("/api/runs").body().contains(TOKEN), "HTTP list");
+            for (ch.qos.logback.classic.spi.ILoggingEvent e : logs.list) {
+                assertFalse(e.getFormattedMessage().contains(TOKEN), "log line: " + e.getFormattedMessage());
+                if (e.getThrowableProxy() != null) assertFalse(e.getThrowableProxy().getMessage() != null
+                        && e.getThrowableProxy().getMessage().contains(TOKEN), "logged exception");
+            }
         }
+        byte[] db = java.nio.file.Files.readAllBytes(dir.resolve("db/pipeline.mv.db"));
+        String dbText = new String(db, java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertTrue(dbText.contains("sn37-e2e"), "the scan sees the run's parameters in the file, so it would see a token");
+        assertFalse(dbText.contains(TOKEN), "run database file");
     }
 }
