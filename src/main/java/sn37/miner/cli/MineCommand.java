@@ -9,8 +9,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Unmatched;
-import sn37.miner.competition.CompetitionSchedule;
-import sn37.miner.competition.CompetitionTable;
 import sn37.miner.run.Run;
 import sn37.miner.stage.RunParams;
 
@@ -94,18 +92,14 @@ public final class MineCommand implements Callable<Integer> {
     Long incumbentBlock;
     @Option(names = "--current_block", description = "The current block for ε (default: read from the chain).")
     Long currentBlock;
-    @Option(names = "--list_competitions", description = "Print the competition schedule and exit.")
-    boolean listCompetitions;
+    @Mixin ListCompetitionsOption listCompetitions;
 
     @Unmatched
     List<String> overrides = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
-        if (listCompetitions) {
-            spec.commandLine().getOut().print(CompetitionTable.render(CompetitionSchedule.oct2024(), "Competitions (Oct 2024)"));
-            return 0;
-        }
+        if (listCompetitions.printIfAsked(spec.commandLine().getOut())) return 0;
         RunParams params = params();
         if (!params.offline()) {
             spec.commandLine().getErr().println("pre-flight: " + OneShot.preflight(params, overrides));

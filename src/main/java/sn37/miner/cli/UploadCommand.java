@@ -1,7 +1,11 @@
 package sn37.miner.cli;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -9,8 +13,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Unmatched;
-import sn37.miner.competition.CompetitionSchedule;
-import sn37.miner.competition.CompetitionTable;
 import sn37.miner.config.Json;
 import sn37.miner.pipeline.RunFlow;
 import sn37.miner.run.Run;
@@ -39,24 +41,20 @@ public final class UploadCommand implements Callable<Integer> {
     @Option(names = "--update_repo_visibility",
             description = "As in the reference, passing this flag DISABLES making the repo public after the commit.")
     boolean keepRepoPrivate;
-    @Option(names = "--list_competitions", description = "Print the competition schedule and exit.")
-    boolean listCompetitions;
+    @Mixin ListCompetitionsOption listCompetitions;
 
     @Unmatched
     List<String> overrides = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
-        if (listCompetitions) {
-            spec.commandLine().getOut().print(CompetitionTable.render(CompetitionSchedule.oct2024(), "Competitions (Oct 2024)"));
-            return 0;
-        }
+        if (listCompetitions.printIfAsked(spec.commandLine().getOut())) return 0;
         if (hfRepoId == null || loadModelDir == null) {
             throw new IllegalArgumentException("upload needs --hf_repo_id and --load_model_dir");
         }
-        java.util.Map<String, Object> p = new java.util.LinkedHashMap<>();
+        Map<String, Object> p = new LinkedHashMap<>();
         p.put("hf_repo_id", hfRepoId);
-        p.put("upload_dir", java.nio.file.Path.of(loadModelDir).toAbsolutePath().normalize().toString());
+        p.put("upload_dir", Path.of(loadModelDir).toAbsolutePath().normalize().toString());
         p.put("competition_id", competitionId);
         p.put("netuid", netuid);
         p.put("wallet_name", wallet.walletName);
@@ -65,7 +63,7 @@ public final class UploadCommand implements Callable<Integer> {
         p.put("subtensor_network", wallet.network);
         p.put("subtensor_chain_endpoint", wallet.chainEndpoint);
         if (keepRepoPrivate) p.put("update_repo_visibility", false);
-        p.values().removeIf(java.util.Objects::isNull);
+        p.values().removeIf(Objects::isNull);
         RunParams params;
         try {
             params = Json.mapper().convertValue(p, RunParams.class);

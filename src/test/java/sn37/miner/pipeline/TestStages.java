@@ -14,12 +14,12 @@ import sn37.miner.stage.StageException;
 final class TestStages {
     private TestStages() {}
 
-    /** Delegates to a real stage and counts how often it really ran. */
-    static final class Counting implements Stage {
+    /** A test stage wrapped around a real one: same name, same requirements. */
+    abstract static class Wrapping implements Stage {
         final Stage inner;
         final AtomicInteger runs = new AtomicInteger();
 
-        Counting(Stage inner) {
+        Wrapping(Stage inner) {
             this.inner = inner;
         }
 
@@ -31,6 +31,13 @@ final class TestStages {
         @Override
         public List<String> requires(RunParams params) {
             return inner.requires(params);
+        }
+    }
+
+    /** Delegates to a real stage and counts how often it really ran. */
+    static final class Counting extends Wrapping {
+        Counting(Stage inner) {
+            super(inner);
         }
 
         @Override
@@ -41,24 +48,12 @@ final class TestStages {
     }
 
     /** The first call blocks until {@link #release}; later calls delegate at once. */
-    static final class BlockingOnce implements Stage {
-        final Stage inner;
+    static final class BlockingOnce extends Wrapping {
         final CountDownLatch entered = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
-        final AtomicInteger runs = new AtomicInteger();
 
         BlockingOnce(Stage inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public String name() {
-            return inner.name();
-        }
-
-        @Override
-        public List<String> requires(RunParams params) {
-            return inner.requires(params);
+            super(inner);
         }
 
         @Override
