@@ -203,7 +203,7 @@ public final class LoadModel implements Stage {
     }
 
     /** A config.json path, a directory holding one, or the name of a bundled config (models/NAME/config.json). */
-    static ModelConfig readInitConfig(String value) throws IOException {
+    public static ModelConfig readInitConfig(String value) throws IOException {
         Path path = Path.of(value);
         if (Files.isDirectory(path)) {
             path = path.resolve(CheckpointDir.CONFIG);

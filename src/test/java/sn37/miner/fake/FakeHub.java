@@ -75,6 +75,7 @@ public final class FakeHub implements Closeable {
     private final Map<Kind, Integer> counts = new EnumMap<>(Kind.class);
     private final Map<Kind, List<RecordedRequest>> seen = new EnumMap<>(Kind.class);
     private final Map<Kind, Deque<Fault>> faults = new EnumMap<>(Kind.class);
+    private final Map<Kind, Runnable> afterHandling = new EnumMap<>(Kind.class);
     private final Map<String, Integer> partPuts = new HashMap<>();
     private final Map<String, Integer> basicPuts = new HashMap<>();
     private final Set<String> acceptedParts = new HashSet<>();
@@ -284,6 +285,14 @@ public final class FakeHub implements Closeable {
         rejectedObjects.put(oid, Map.entry(code, message));
     }
 
+    /**
+     * Runs {@code action} once, after the next request of {@code kind} has changed the fake's state and before its
+     * answer is sent (a crash test kills the client there).
+     */
+    public synchronized void onHandled(Kind kind, Runnable action) {
+        afterHandling.put(kind, action);
+    }
+
     // ---- dispatch ----
 
     private synchronized MockResponse dispatch(RecordedRequest request) {
@@ -299,6 +308,10 @@ public final class FakeHub implements Closeable {
         } catch (RuntimeException | IOException e) {
             violations.add("fake hub could not handle " + request.getRequestLine() + ": " + e);
             response = error(400, null, "bad request: " + e.getMessage());
+        }
+        Runnable action = afterHandling.remove(kind);
+        if (action != null) {
+            action.run();
         }
         if ("HEAD".equals(request.getMethod())) {
             MockResponse built = response.build();

@@ -64,6 +64,16 @@ public final class FakeSubtensor implements Closeable {
 
     private record Watch(Connection connection, String subscription) {}
 
+    /** Points in a submission's life where {@link #onNext} runs an action (a crash test kills the client there). */
+    public enum Moment {
+        /** The extrinsic is in the pool; its answer is not sent yet. */
+        SUBMITTED,
+        /** Its block is made and the inBlock update sent; finality not yet reached. */
+        INCLUDED,
+        /** Its block is finalized on chain; the finalized update not sent yet. */
+        FINALIZED
+    }
+
     private final MockWebServer server = new MockWebServer();
     private final FakeSubtensorChain chain;
     private final FakeSubtensorRpc rpc;
@@ -76,6 +86,7 @@ public final class FakeSubtensor implements Closeable {
     private final List<Connection> connections = new ArrayList<>();
     private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
     private final List<String> submitted = new ArrayList<>();
+    private final Map<Moment, Runnable> actions = new java.util.EnumMap<>(Moment.class);
     private int subscriptionCounter;
     private boolean online = true;
     private boolean autoBlocks = true;
@@ -257,6 +268,18 @@ public final class FakeSubtensor implements Closeable {
         offlineAfterDrop = goOffline;
     }
 
+    /** Runs {@code action} once, under the node's lock, the next time a submission reaches {@code moment}. */
+    public synchronized void onNext(Moment moment, Runnable action) {
+        actions.put(moment, action);
+    }
+
+    private void reached(Moment moment) {
+        Runnable action = actions.remove(moment);
+        if (action != null) {
+            action.run();
+        }
+    }
+
     /** Offline: WebSocket upgrades are refused with 503. */
     public synchronized void online(boolean on) {
         online = on;
@@ -384,6 +407,7 @@ public final class FakeSubtensor implements Closeable {
             throw new RpcFault(r.code, r.getMessage());
         }
         chain.submit(x);
+        reached(Moment.SUBMITTED);
         String txHash = Hex.encode(Hashing.blake2_256(x.encoded()));
         boolean watch = method.equals("author_submitAndWatchExtrinsic");
         String subscription = null;
@@ -427,6 +451,7 @@ public final class FakeSubtensor implements Closeable {
             Watch w = watches.get(x);
             if (w != null) {
                 notify(w.connection(), w.subscription(), NODES.objectNode().put("inBlock", block.hash()));
+                reached(Moment.INCLUDED);
                 if (dropAfterInclusion) {
                     dropAfterInclusion = false;
                     watches.remove(x);
@@ -445,6 +470,7 @@ public final class FakeSubtensor implements Closeable {
             for (byte[] x : b.extrinsics()) {
                 Watch w = watches.remove(Hex.encode(x));
                 if (w != null) {
+                    reached(Moment.FINALIZED);
                     notify(w.connection(), w.subscription(), NODES.objectNode().put("finalized", b.hash()));
                 }
             }
