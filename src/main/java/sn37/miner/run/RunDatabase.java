@@ -39,7 +39,9 @@ public final class RunDatabase implements AutoCloseable {
             throw new RunStoreException("run database " + file + " is not readable: fix its permissions or point pipeline.db.path elsewhere", null);
         }
         // FILE_LOCK=FS: H2 also locks across processes, and a stale lock of a dead process is detected.
-        String url = "jdbc:h2:file:" + base + ";FILE_LOCK=FS;DB_CLOSE_ON_EXIT=FALSE";
+        // WRITE_DELAY=0: every commit reaches the file before it returns; with H2's default (500 ms) a SIGKILL
+        // loses the last half second of committed run state, e.g. a stage recorded SUCCEEDED or an INTENDED effect.
+        String url = "jdbc:h2:file:" + base + ";FILE_LOCK=FS;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, "miner", "");
         pool.setMaxConnections(16);
         try (Connection c = pool.getConnection()) {
