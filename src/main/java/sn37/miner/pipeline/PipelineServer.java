@@ -1,7 +1,8 @@
 package sn37.miner.pipeline;
 
-import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -131,14 +132,19 @@ public final class PipelineServer implements AutoCloseable {
         db.close();
     }
 
+    /**
+     * "host:pid" for stage_execution.owner. The host name is read, never resolved: InetAddress.getLocalHost() may ask
+     * DNS (and stall offline) when the name is not in /etc/hosts.
+     */
     static String owner() {
-        String host;
+        String host = "localhost";
         try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            host = "localhost";
+            String name = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip(); // Linux; elsewhere absent
+            if (!name.isEmpty()) host = name;
+        } catch (IOException | RuntimeException absent) {
+            // keep "localhost": the pid still tells processes apart on one machine, where the database file lives
         }
-        return host + ":" + ManagementFactory.getRuntimeMXBean().getPid();
+        return host + ":" + ProcessHandle.current().pid();
     }
 
     /** Settings for one-shot use from the CLI: no HTTP server or API routes, no management port, no schedules. */

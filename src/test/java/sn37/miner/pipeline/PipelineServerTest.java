@@ -44,6 +44,16 @@ class PipelineServerTest {
     }
 
     @Test
+    void stageOwnerIsTheHostNameAsTheKernelHasItAndThisPid() throws Exception {
+        String owner = PipelineServer.owner();
+        assertTrue(owner.endsWith(":" + ProcessHandle.current().pid()), owner);
+        Path kernelName = Path.of("/proc/sys/kernel/hostname");
+        if (Files.isReadable(kernelName)) {
+            assertEquals(Files.readString(kernelName).strip() + ":" + ProcessHandle.current().pid(), owner);
+        }
+    }
+
+    @Test
     void pipelineRunRecordsEveryStageAndItsSnapshotArtifact() throws Exception {
         String runId = trigger("/api/runs", "{\"offline\": true, \"metric\": 0.7, \"avg_loss_upload_threshold\": 0.5}");
         Run run = t.awaitFinished(runId, Duration.ofSeconds(30));
