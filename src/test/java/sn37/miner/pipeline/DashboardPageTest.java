@@ -17,7 +17,7 @@ import sn37.miner.run.RunStatus;
 
 /**
  * The dashboard in headless Chromium against a real server with recorded runs: the run table, the loss curve and
- * score of a succeeded run, API errors shown, the token field, and Resume on a failed run. Writes the page as
+ * score of a succeeded run, API errors shown, the token field, Resume on a failed run and the one-stage form. Writes the page as
  * {@code target/dashboard/dashboard.png}. Needs chromium on PATH: skipped without it, failed without it under CI.
  */
 class DashboardPageTest {
@@ -97,6 +97,23 @@ class DashboardPageTest {
         assertEquals(2, t.awaitFinished(failed, WAIT).attempt(), "Resume started the run's second attempt");
         assertEquals(2, Json.mapper().readTree(t.get("/api/runs/" + failed).body()).get("attempt").asInt());
         assertEquals(TOKEN, browser.eval("sessionStorage.getItem('sn37.apiToken')").asText());
+
+        // one stage alone from the form: a bad field is refused with the API's message, a good body starts a run
+        browser.type("#stage-params", "{\"metric\": 0.3, \"bogus\": 1}");
+        browser.click("#stage-form button[type=submit]");
+        assertTrue(browser.await("!document.getElementById('error').hidden && document.getElementById('error').textContent",
+                WAIT).asText().contains("unknown field 'bogus'"));
+        browser.type("#stage-params", "{\"metric\": 0.2, \"avg_loss_upload_threshold\": 0.25}");
+        browser.click("#stage-form button[type=submit]");
+        String gateRun = browser.await("document.getElementById('error').hidden"
+                + " && document.querySelectorAll('#runs tbody tr').length === 3"
+                + " && document.querySelector('#runs tbody tr').dataset.runId", WAIT).asText();
+        browser.await("document.getElementById('run-id').textContent === '" + gateRun + "'", WAIT);
+        assertEquals(RunStatus.SUCCEEDED, t.awaitFinished(gateRun, WAIT).status());
+        assertEquals("gate", t.server.store().get(gateRun).kind());
+        // the list refreshes by itself: the gate run's row turns SUCCEEDED without a click
+        browser.await("document.querySelector(\"#runs tr[data-run-id='" + gateRun + "'] .status\").textContent"
+                + " === 'SUCCEEDED'", WAIT);
 
         browser.click("#runs tr[data-run-id='" + succeeded + "']");
         browser.await("document.querySelectorAll('#loss-chart svg circle.pt').length === " + LOSSES.size()

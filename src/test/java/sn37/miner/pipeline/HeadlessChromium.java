@@ -153,9 +153,9 @@ final class HeadlessChromium implements AutoCloseable {
         }
     }
 
-    /** Focuses the element and types {@code text} as keyboard input would. */
+    /** Focuses the field and types {@code text} over its content as keyboard input would. */
     void type(String selector, String text) throws Exception {
-        eval("document.querySelector(" + Json.mapper().writeValueAsString(selector) + ").focus()");
+        eval("(e => { e.focus(); e.select(); })(document.querySelector(" + Json.mapper().writeValueAsString(selector) + "))");
         call("Input.insertText", Map.of("text", text));
     }
 
