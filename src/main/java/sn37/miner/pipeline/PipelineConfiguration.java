@@ -52,6 +52,7 @@ final class PipelineConfiguration implements CamelConfiguration {
         r.bind("runApi", new RunApi(store, queue, byName));
         r.bind("apiErrors", new ApiErrors());
         r.bind("apiAuth", new ApiAuth(settings));
+        r.bind("dashboardFiles", new DashboardFiles());
         r.bind("scheduledTrigger", new ScheduledTrigger(queue, scheduleParams));
         r.bind("retrySweeper", new RetrySweeper(store, queue, settings));
         Duration beat = settings.heartbeat();

@@ -88,6 +88,27 @@ final class TestStages {
         }
     }
 
+    /** Returns the same outputs every time, e.g. a train stage's recorded losses. */
+    static final class Fixed implements Stage {
+        final String name;
+        final Map<String, Object> outputs;
+
+        Fixed(String name, Map<String, Object> outputs) {
+            this.name = name;
+            this.outputs = outputs;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public Object run(StageContext ctx) {
+            return outputs;
+        }
+    }
+
     /**
      * Stands in for load-model, train or evaluate in pipeline tests about run state, so a run reaches the gate in
      * milliseconds: evaluate reports the run's explicit {@code metric} (or 1.0) as its metric.
