@@ -34,6 +34,7 @@ public final class MinerApp {
     }
 
     public static CommandLine commandLine() {
-        return new CommandLine(new MinerApp()).setExecutionExceptionHandler(new ErrorHandler());
+        ErrorHandler errors = new ErrorHandler();
+        return new CommandLine(new MinerApp()).setExecutionExceptionHandler(errors).setParameterExceptionHandler(errors);
     }
 }

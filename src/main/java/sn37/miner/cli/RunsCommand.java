@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Unmatched;
 import sn37.miner.MinerApp;
+import sn37.miner.config.Echo;
 import sn37.miner.config.Env;
 import sn37.miner.config.Json;
 import sn37.miner.config.PipelineSettings;
@@ -34,20 +35,25 @@ public final class RunsCommand {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Runs, newest first.")
     static final class ListRuns implements Callable<Integer> {
+        private static final int MAX_LIST = 500;
+
         @Spec CommandSpec spec;
         @Unmatched List<String> overrides = new ArrayList<>();
 
         @Option(names = "--status", description = "Only runs in this status (QUEUED, RUNNING, SUCCEEDED, FAILED, REJECTED, CANCELLED).")
         String status;
 
-        @Option(names = "--limit", defaultValue = "20", description = "At most this many (default ${DEFAULT-VALUE}).")
+        @Option(names = "--limit", defaultValue = "20", description = "At most this many, 1 to 500 (default ${DEFAULT-VALUE}).")
         int limit;
 
         @Override
         public Integer call() {
-            RunStatus filter = status == null ? null : RunStatus.valueOf(status.toUpperCase(Locale.ROOT));
+            RunStatus filter = status == null ? null : status(status);
+            if (limit < 1 || limit > MAX_LIST) {
+                throw new IllegalArgumentException("--limit must be in [1, " + MAX_LIST + "] (got " + limit + ")");
+            }
             try (RunDatabase db = open(overrides)) {
-                List<Run> runs = new RunStore(db.dataSource()).list(filter, Math.max(1, Math.min(limit, 500)));
+                List<Run> runs = new RunStore(db.dataSource()).list(filter, limit);
                 var out = spec.commandLine().getOut();
                 out.printf("%-36s  %-10s  %-9s  %7s  %-20s  %s%n", "id", "kind", "status", "attempt", "created", "error");
                 for (Run r : runs) {
@@ -56,6 +62,15 @@ public final class RunsCommand {
                 }
                 return 0;
             }
+        }
+    }
+
+    private static RunStatus status(String value) {
+        try {
+            return RunStatus.valueOf(value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--status must be one of " + List.of(RunStatus.values()) + " (got "
+                    + Echo.quoted(value) + ")");
         }
     }
 

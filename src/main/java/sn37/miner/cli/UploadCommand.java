@@ -52,6 +52,10 @@ public final class UploadCommand implements Callable<Integer> {
         if (hfRepoId == null || loadModelDir == null) {
             throw new IllegalArgumentException("upload needs --hf_repo_id and --load_model_dir");
         }
+        if (loadModelDir.isBlank()) {
+            // Path.of("") is the working directory: a blank flag would publish whatever is there.
+            throw new IllegalArgumentException("--load_model_dir must not be blank: give the model directory to publish");
+        }
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("hf_repo_id", hfRepoId);
         p.put("upload_dir", Path.of(loadModelDir).toAbsolutePath().normalize().toString());

@@ -53,6 +53,12 @@ public record CompetitionSchedule(String name, List<Entry> entries) {
         return competitionsAt(block).stream().filter(c -> c.id() == id).findFirst();
     }
 
+    /** Whether some schedule runs competition {@code id} at some block: otherwise no validator scores it. */
+    public static boolean scheduled(int id) {
+        return NAMES.stream().map(CompetitionSchedule::named).flatMap(s -> s.entries().stream())
+                .anyMatch(e -> e.competitions().stream().anyMatch(c -> c.id().id() == id));
+    }
+
     public static CompetitionSchedule named(String name) {
         return switch (name == null ? "" : name) {
             case "oct2024" -> oct2024();

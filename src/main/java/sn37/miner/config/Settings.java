@@ -63,8 +63,13 @@ public final class Settings {
     static Map<String, String> parseOverrides(List<String> args) {
         Map<String, String> out = new LinkedHashMap<>();
         for (String arg : args) {
+            if (arg.startsWith("-") && arg.indexOf('=') < 0) {
+                throw new ConfigException("unknown flag " + Echo.quoted(arg) + " (--help lists the flags;"
+                        + " configuration overrides are --key=value)");
+            }
             if (!arg.startsWith("--") || arg.indexOf('=') < 3) {
-                throw new ConfigException("unexpected argument '" + arg + "': configuration overrides are --key=value");
+                throw new ConfigException("unexpected argument " + Echo.quoted(arg)
+                        + ": configuration overrides are --key=value");
             }
             int eq = arg.indexOf('=');
             out.put(arg.substring(2, eq), arg.substring(eq + 1));

@@ -55,7 +55,8 @@ public final class CheckpointDir implements AutoCloseable {
 
     public static CheckpointDir open(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
-            throw new NoSuchFileException(dir.toString(), null, "not a directory (expected a model directory)");
+            throw new NoSuchFileException(dir.toString(), null, (Files.exists(dir) ? "a file, not a directory"
+                    : "no such directory") + " (expected a model directory)");
         }
         Path configFile = dir.resolve(CONFIG);
         if (!Files.isRegularFile(configFile)) {

@@ -2,13 +2,9 @@ package sn37.miner.pipeline;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,11 +46,11 @@ public final class ApiErrors {
         } else if (e instanceof JsonMappingException m) {
             status = 400;
             error = "invalid request body";
-            detail = describe(m);
+            detail = JsonErrorText.of(m);
         } else if (e instanceof JsonProcessingException p) {
             status = 400;
             error = "malformed JSON";
-            detail = p.getOriginalMessage() + locate(p);
+            detail = JsonErrorText.of(p);
         } else if (e instanceof IllegalArgumentException) {
             status = 400;
             error = "invalid parameter";
@@ -72,32 +68,5 @@ public final class ApiErrors {
         ex.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         ex.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         ex.getMessage().setBody(Json.mapper().writeValueAsString(body));
-    }
-
-    private static String describe(JsonMappingException m) {
-        String path = m.getPath().stream()
-                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                .collect(Collectors.joining("."));
-        if (m instanceof UnrecognizedPropertyException u) {
-            return "unknown field '" + u.getPropertyName() + "'; known fields: " + u.getKnownPropertyIds().stream()
-                    .map(Object::toString).sorted().collect(Collectors.joining(", "));
-        }
-        if (m instanceof InvalidFormatException f) {
-            return "field '" + path + "' has the wrong type: got " + abbreviate(String.valueOf(f.getValue()))
-                    + ", expected " + f.getTargetType().getSimpleName();
-        }
-        if (m instanceof MismatchedInputException mi && !path.isEmpty()) {
-            return "field '" + path + "' has the wrong type: expected " + mi.getTargetType().getSimpleName();
-        }
-        return m.getOriginalMessage() + locate(m);
-    }
-
-    private static String locate(JsonProcessingException p) {
-        return p.getLocation() == null ? "" : " (line " + p.getLocation().getLineNr() + ", column "
-                + p.getLocation().getColumnNr() + ")";
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
     }
 }

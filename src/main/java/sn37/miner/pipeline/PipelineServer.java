@@ -72,6 +72,7 @@ public final class PipelineServer implements AutoCloseable {
     public PipelineServer start() {
         try {
             main.start();
+            UnmatchedRequests.install(context());
         } catch (Exception e) {
             close();
             throw new ConfigException("the pipeline did not start: " + e.getMessage());

@@ -1,12 +1,17 @@
 package sn37.miner.pipeline;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import sn37.miner.competition.CompetitionSchedule;
+import sn37.miner.config.Echo;
 import sn37.miner.config.Json;
 import sn37.miner.run.Run;
 import sn37.miner.run.RunReport;
@@ -37,7 +42,8 @@ public final class RunApi {
     public void runStage(Exchange ex) throws JsonProcessingException {
         String stage = ex.getIn().getHeader("stage", String.class);
         if (!StageNames.ORDER.contains(stage)) {
-            throw new ApiException(404, "no stage '" + stage + "': the stages are " + String.join(", ", StageNames.ORDER));
+            throw new ApiException(404, "no stage " + Echo.quoted(stage) + ": the stages are "
+                    + String.join(", ", StageNames.ORDER));
         }
         Stage s = stages.get(stage);
         if (s == null) {
@@ -47,6 +53,11 @@ public final class RunApi {
         requireJson(ex);
         RunParams params = parseParams(ex.getIn().getBody(String.class));
         List<String> needed = s.requires(params);
+        if (!needed.isEmpty() && s.explicitInputs().isEmpty()) {
+            throw new ApiException(400, "stage '" + stage + "' cannot run alone: it needs the outputs of "
+                    + String.join(", ", needed) + ", and no parameter stands in for them; start a pipeline run"
+                    + " (POST /api/runs) instead");
+        }
         if (!needed.isEmpty()) {
             throw new ApiException(400, "stage '" + stage + "' run alone needs its inputs given explicitly instead"
                     + " of the outputs of " + String.join(", ", needed) + ": missing " + s.explicitInputs());
@@ -62,7 +73,7 @@ public final class RunApi {
     private void submit(Exchange ex, String kind, RunParams params) throws JsonProcessingException {
         String key = ex.getIn().getHeader("Idempotency-Key", String.class);
         if (key != null && (key.isBlank() || key.length() > 150)) {
-            throw new ApiException(400, "Idempotency-Key must be 1 to 150 characters");
+            throw new ApiException(400, "Idempotency-Key must be 1 to 150 characters (got " + key.length() + ")");
         }
         RunStore.Created c = queue.submit(kind, params, "HTTP", key == null ? null : "http:" + key);
         respond(ex, c.created() ? 202 : 200, Map.of("runId", c.run().id(), "status", c.run().status().name(),
@@ -72,16 +83,24 @@ public final class RunApi {
     /** A body in another format would be parsed as form fields or ignored: refuse it instead. */
     private static void requireJson(Exchange ex) {
         String type = ex.getIn().getHeader(Exchange.CONTENT_TYPE, String.class);
-        String body = ex.getIn().getBody(String.class);
+        String body = utf8(ex.getIn().getBody(byte[].class));
         ex.getIn().setBody(body); // the request body is a stream: keep the text for the parser
-        boolean empty = body == null || body.isBlank();
-        if (type != null && !type.toLowerCase(Locale.ROOT).contains("json") && !empty) {
+        // Any other declared type is refused even with an empty body: a form or multipart body is consumed by the
+        // HTTP layer before this point, and would otherwise start a run with the default parameters.
+        if (type != null && !type.isBlank() && !type.toLowerCase(Locale.ROOT).contains("json")) {
             throw new ApiException(415, "the request body must be JSON: send 'Content-Type: application/json'"
-                    + " (got '" + type + "')");
+                    + " (got " + Echo.quoted(type) + ")");
         }
-        if (type != null && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
-            throw new ApiException(415, "the request body must be JSON: send 'Content-Type: application/json'"
-                    + " (got '" + type + "')");
+    }
+
+    /** JSON is UTF-8 (RFC 8259); a lenient decoder would turn bad bytes into U+FFFD and accept them as text. */
+    private static String utf8(byte[] body) {
+        if (body == null) return null;
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            throw new ApiException(400, "the request body is not valid UTF-8: JSON must be sent as UTF-8 text");
         }
     }
 
@@ -90,7 +109,7 @@ public final class RunApi {
         if (!body.strip().startsWith("{")) {
             throw new ApiException(400, "the request body must be a JSON object of run parameters");
         }
-        return Json.mapper().readValue(body, RunParams.class);
+        return Json.strictReader(RunParams.class).readValue(body);
     }
 
     public void listRuns(Exchange ex) throws JsonProcessingException {
@@ -100,7 +119,8 @@ public final class RunApi {
             try {
                 filter = RunStatus.valueOf(status.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new ApiException(400, "status must be one of " + List.of(RunStatus.values()) + " (got '" + status + "')");
+                throw new ApiException(400, "status must be one of " + List.of(RunStatus.values()) + " (got "
+                        + Echo.quoted(status) + ")");
             }
         }
         int limit = intParam(ex, "limit", 50, 1, MAX_LIST);
@@ -138,7 +158,8 @@ public final class RunApi {
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new ApiException(400, name + " must be an integer in [" + min + ", " + max + "] (got '" + v + "')");
+        throw new ApiException(400, name + " must be an integer in [" + min + ", " + max + "] (got " + Echo.quoted(v)
+                + ")");
     }
 
     private static void respond(Exchange ex, int status, Object body) throws JsonProcessingException {

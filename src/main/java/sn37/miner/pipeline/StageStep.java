@@ -1,5 +1,6 @@
 package sn37.miner.pipeline;
 
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -156,6 +157,8 @@ public final class StageStep implements Processor {
     /** Our own exceptions carry messages written for the user; anything else is named by its type. */
     static String describe(Throwable e) {
         if (e instanceof InterruptedException) return "interrupted: the process is shutting down";
+        // "path: reason" says it all; without a reason the type (NoSuchFileException, ...) is the reason
+        if (e instanceof FileSystemException f && f.getReason() != null) return f.getMessage();
         if (e instanceof StageException || e instanceof IllegalArgumentException
                 || e.getClass().getPackageName().startsWith("sn37.miner")) {
             return e.getMessage();

@@ -1,7 +1,9 @@
 package sn37.miner.run;
 
+import sn37.miner.config.Echo;
+
 public class RunNotFoundException extends RuntimeException {
     public RunNotFoundException(String runId) {
-        super("no run with id '" + runId + "'");
+        super("no run with id " + Echo.quoted(runId));
     }
 }

@@ -8,6 +8,7 @@ import sn37.miner.chain.store.CommitmentStore;
 import sn37.miner.chain.store.Metagraph;
 import sn37.miner.chain.store.MinerModel;
 import sn37.miner.hub.HubClient;
+import sn37.miner.hub.HubException;
 import sn37.miner.hub.HubToken;
 import sn37.miner.publish.ModelDownload;
 import sn37.miner.publish.ModelSnapshot;
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import sn37.miner.competition.CompetitionId;
 import sn37.miner.competition.CompetitionSchedule;
 import sn37.miner.competition.ModelConstraints;
+import sn37.miner.config.Echo;
 import sn37.miner.model.CheckpointDir;
 import sn37.miner.model.Dtype;
 import sn37.miner.model.ModelConfig;
@@ -112,21 +114,44 @@ public final class LoadModel implements Stage {
                     ? metagraph.bestModel(p.netuid(), p.competitionId(), commitments, at)
                     : metagraph.modelOfUid(p.netuid(), p.loadUid(), commitments, at))
                     .orElseThrow(() -> new StageException(flag + ": no committed model "
-                            + (p.loadBest() ? "of competition " + p.competitionId() + " among the top uids" : "for that uid")
+                            + (p.loadBest() ? "of competition " + p.competitionId() + " among the top uids"
+                                    : "for that uid (" + whyNoModel(metagraph, commitments, p, at) + ")")
                             + " on netuid " + p.netuid() + " of " + endpoint));
         } catch (ChainException e) {
             throw new StageException(flag + ": cannot read the chain at " + endpoint + ": " + e.getMessage(), e);
         }
-        ModelConstraints constraints = constraints(miner.modelId().competitionId());
+        String committed = flag + ": uid " + miner.uid() + " committed " + miner.modelId().toCompressedString();
+        int competition = miner.modelId().competitionId();
+        if (!CompetitionSchedule.scheduled(competition)) {
+            throw new StageException(committed + ": no competition schedule runs competition " + competition
+                    + ", so no validator scores that model");
+        }
+        ModelConstraints constraints = constraints(competition);
         Path root = p.modelDir() != null ? Path.of(p.modelDir()) : services.home().resolve("local-models");
         HubToken token = services.secrets().hfToken().map(t -> HubToken.of(t.reveal())).orElse(null);
-        ModelSnapshot snapshot = new ModelDownload(HubClient.create(services.endpoints().hub(), token))
-                .fetch(miner.modelId(), constraints, root.toAbsolutePath().normalize(), miner.hotkey());
+        ModelSnapshot snapshot;
+        try {
+            snapshot = new ModelDownload(HubClient.create(services.endpoints().hub(), token))
+                    .fetch(miner.modelId(), constraints, root.toAbsolutePath().normalize(), miner.hotkey());
+        } catch (HubException e) {
+            throw new StageException(committed + ", which cannot be downloaded: " + e.getMessage(), e);
+        }
         LOG.info("{}: uid {} ({}) committed {} at block {}; snapshot {}", flag, miner.uid(), miner.hotkey(),
                 miner.modelId().toCompressedString(), miner.block(), snapshot.dir());
         Output local = fromDirectory(snapshot.dir(), constraints);
         return new Output(local.modelDir(), p.loadBest() ? "load_best" : "load_uid", local.architecture(),
                 local.parameterCount(), local.tokenizer(), local.tokenizerDir(), miner.block(), miner.hotkey());
+    }
+
+    /** Why a uid has no model: not registered, no commitment, or a commitment that is not model metadata. */
+    private static String whyNoModel(Metagraph metagraph, CommitmentStore commitments, RunParams p, BlockRef at) {
+        Optional<byte[]> hotkey = metagraph.hotkeyOf(p.netuid(), p.loadUid(), at);
+        if (hotkey.isEmpty()) return "it is not registered";
+        return commitments.read(p.netuid(), hotkey.get(), at)
+                .map(c -> "its commitment is not model metadata: " + Echo.quoted(c.text())
+                        + "; expected namespace:name:commit:secure_hash:competition_id")
+                .orElse(commitments.exists(p.netuid(), hotkey.get(), at)
+                        ? "its commitment is not Raw UTF-8 text, so not model metadata" : "it has committed nothing");
     }
 
     private Output fromDirectory(Path dir, ModelConstraints constraints) throws IOException {

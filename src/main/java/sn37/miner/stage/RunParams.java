@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import java.util.Locale;
 import java.util.Set;
 import sn37.miner.competition.CompetitionId;
+import sn37.miner.competition.CompetitionSchedule;
+import sn37.miner.config.Echo;
 import sn37.miner.config.Json;
 
 /**
@@ -65,6 +67,9 @@ public record RunParams(
     private static final Set<String> DTYPES = Set.of("bfloat16", "float16", "float32");
     private static final Set<String> NETWORKS = Set.of("finney", "test", "local");
     private static final Set<String> DATA_SOURCES = Set.of("jsonl", "wandb", "hf");
+    /** Linux PATH_MAX: no longer path can be opened. */
+    static final int MAX_PATH = 4096;
+    static final int MAX_URL = 2048;
 
     public RunParams {
         competitionId = orElse(competitionId, DEFAULT_COMPETITION);
@@ -89,11 +94,14 @@ public record RunParams(
         allowUnverifiedData = orElse(allowUnverifiedData, false);
         gate = orElse(gate, "threshold");
 
+        CompetitionId competition;
         try {
-            CompetitionId.fromId(competitionId);
+            competition = CompetitionId.fromId(competitionId);
         } catch (IllegalArgumentException e) {
             throw new InvalidParameterException("--competition_id: " + e.getMessage());
         }
+        require(CompetitionSchedule.scheduled(competitionId), "--competition_id " + competitionId + " (" + competition
+                + ") is in no competition schedule: choose a live competition (see 'bin/miner competitions')");
         require(Double.isFinite(avgLossUploadThreshold) && avgLossUploadThreshold >= 0,
                 "--avg_loss_upload_threshold must be a finite number >= 0 (got " + avgLossUploadThreshold
                         + "); 0 means never upload");
@@ -102,31 +110,36 @@ public record RunParams(
         require(loadFlags <= 1, "choose one starting model: --load_best, --load_uid or --load_model_dir (got "
                 + loadFlags + ")");
         require(loadUid == null || loadUid >= 0, "--load_uid must be a uid >= 0 (got " + loadUid + ")");
-        require(loadModelDir == null || !loadModelDir.isBlank(), "--load_model_dir must not be blank");
-        require(modelDir == null || !modelDir.isBlank(), "--model_dir must not be blank");
+        requirePath("--load_model_dir", loadModelDir);
+        requirePath("--model_dir", modelDir);
         require(numEpochs == -1 || numEpochs >= 1, "--num_epochs must be -1 (until stopped) or >= 1 (got "
                 + numEpochs + ")");
         require(Double.isFinite(lr) && lr > 0 && lr < 1, "--lr must be in (0, 1) (got " + lr + ")");
         require(accumulationSteps >= 1 && accumulationSteps <= 1_000_000,
                 "--accumulation_steps must be in [1, 1000000] (got " + accumulationSteps + ")");
         require(device == null || device.equals("cpu") || device.matches("cuda(:\\d{1,2})?"),
-                "--device must be cpu, cuda or cuda:N (got '" + device + "')");
+                "--device must be cpu, cuda or cuda:N (got " + Echo.quoted(device) + ")");
         dtype = dtype.toLowerCase(Locale.ROOT);
-        require(DTYPES.contains(dtype), "--dtype must be one of bfloat16, float16, float32 (got '" + dtype + "')");
+        require(DTYPES.contains(dtype),
+                "--dtype must be one of bfloat16, float16, float32 (got " + Echo.quoted(dtype) + ")");
         require(netuid >= 0 && netuid <= 65_535, "--netuid must be in [0, 65535] (got " + netuid + ")");
         require(NETWORKS.contains(subtensorNetwork),
-                "--subtensor.network must be finney, test or local (got '" + subtensorNetwork + "')");
-        require(subtensorChainEndpoint == null || subtensorChainEndpoint.matches("wss?://[^\\s]+"),
-                "--subtensor.chain_endpoint must be a ws:// or wss:// URL (got '" + subtensorChainEndpoint + "')");
+                "--subtensor.network must be finney, test or local (got " + Echo.quoted(subtensorNetwork) + ")");
+        require(subtensorChainEndpoint == null || (subtensorChainEndpoint.length() <= MAX_URL
+                        && subtensorChainEndpoint.matches("wss?://[^\\s]+")),
+                "--subtensor.chain_endpoint must be a ws:// or wss:// URL of at most " + MAX_URL + " characters (got "
+                        + Echo.quoted(subtensorChainEndpoint) + ")");
+        requireName("--wandb_entity", wandbEntity);
+        requireName("--wandb_project", wandbProject);
         require((wandbEntity == null) == (wandbProject == null),
                 "--wandb_entity and --wandb_project go together: give both or neither");
         require(DATA_SOURCES.contains(dataSource),
-                "--data_source must be jsonl, wandb or hf (got '" + dataSource + "')");
-        require(dataPath == null || !dataPath.isBlank(), "--data_path must not be blank");
+                "--data_source must be jsonl, wandb or hf (got " + Echo.quoted(dataSource) + ")");
+        requirePath("--data_path", dataPath);
         require(dataLimit == null || dataLimit >= 1, "--data_limit must be >= 1 (got " + dataLimit + ")");
-        require(metric == null || !metric.isNaN(), "metric must be a number (got NaN)");
-        require(uploadDir == null || !uploadDir.isBlank(), "upload_dir must not be blank");
-        require(initConfig == null || !initConfig.isBlank(), "--init_config must not be blank");
+        require(metric == null || Double.isFinite(metric), "metric must be a finite number (got " + metric + ")");
+        requirePath("upload_dir", uploadDir);
+        requirePath("--init_config", initConfig);
         int starts = loadFlags + (initConfig != null ? 1 : 0);
         require(starts <= 1, "--init_config starts from a fresh model: do not combine it with --load_best,"
                 + " --load_uid or --load_model_dir");
@@ -136,15 +149,17 @@ public record RunParams(
         require(maxSteps == -1 || maxSteps >= 1, "--max_steps must be -1 (no limit) or >= 1 (got " + maxSteps + ")");
         require(checkpointEvery >= 1, "--checkpoint_every must be >= 1 optimizer steps (got " + checkpointEvery + ")");
         require(gate.equals("threshold") || gate.equals("beat-best"),
-                "--gate must be threshold or beat-best (got '" + gate + "')");
-        require(incumbentDir == null || !incumbentDir.isBlank(), "--incumbent_dir must not be blank");
+                "--gate must be threshold or beat-best (got " + Echo.quoted(gate) + ")");
+        requirePath("--incumbent_dir", incumbentDir);
         require(incumbentBlock == null || incumbentBlock >= 0, "--incumbent_block must be >= 0 (got " + incumbentBlock + ")");
         require(currentBlock == null || currentBlock >= 0, "--current_block must be >= 0 (got " + currentBlock + ")");
         require(evalDtype == null || evalDtype.equals("float32") || evalDtype.equals("bfloat16"),
-                "--eval_dtype must be float32 or bfloat16 (got '" + evalDtype + "')");
-        require(walletName.matches("[\\w.-]{1,64}"), "--wallet.name must be a plain name (got '" + walletName + "')");
+                "--eval_dtype must be float32 or bfloat16 (got " + Echo.quoted(evalDtype) + ")");
+        requirePath("--wallet.path", walletPath);
+        require(walletName.matches("[\\w.-]{1,64}"),
+                "--wallet.name must be a plain name (got " + Echo.quoted(walletName) + ")");
         require(walletHotkey.matches("[\\w.-]{1,64}"),
-                "--wallet.hotkey must be a plain name (got '" + walletHotkey + "')");
+                "--wallet.hotkey must be a plain name (got " + Echo.quoted(walletHotkey) + ")");
     }
 
     public static RunParams defaults() {
@@ -155,16 +170,42 @@ public record RunParams(
         }
     }
 
-    /** taoverse {@code validate_hf_repo_id}: exactly one '/', 3 < length <= 38 (128-byte chain budget). */
+    /**
+     * taoverse {@code validate_hf_repo_id} (exactly one '/', 3 < length <= 38: the 128-byte chain budget) and the
+     * Hub's own rule (huggingface_hub {@code validate_repo_id}): each part starts and ends with a letter, digit or
+     * '_', and neither '--' nor '..' appears, so a bad id fails here and not at the upload after training.
+     */
     static void requireRepoId(String repoId) {
         require(!repoId.isEmpty(), "--hf_repo_id must not be empty");
         require(repoId.chars().filter(c -> c == '/').count() == 1,
-                "--hf_repo_id must be namespace/name with exactly one '/' (got '" + repoId + "')");
+                "--hf_repo_id must be namespace/name with exactly one '/' (got " + Echo.quoted(repoId) + ")");
         require(repoId.length() > 3 && repoId.length() <= 38,
                 "--hf_repo_id must be 4 to 38 characters so the chain metadata fits in 128 bytes (got "
-                        + repoId.length() + ": '" + repoId + "')");
-        require(repoId.matches("[A-Za-z0-9][\\w.-]*/[\\w.-]+") && !repoId.contains(".."),
-                "--hf_repo_id may contain letters, digits, '-', '_' and '.' only (got '" + repoId + "')");
+                        + repoId.length() + ": " + Echo.quoted(repoId) + ")");
+        require(repoId.matches("[\\w.-]+/[\\w.-]+"),
+                "--hf_repo_id may contain letters, digits, '-', '_' and '.' only (got " + Echo.quoted(repoId) + ")");
+        require(repoId.matches("\\w(?:[\\w.-]*\\w)?/\\w(?:[\\w.-]*\\w)?") && !repoId.contains("..")
+                        && !repoId.contains("--") && !repoId.endsWith(".git"),
+                "--hf_repo_id: namespace and name must each start and end with a letter, digit or '_', without '--',"
+                        + " '..' or a '.git' ending (got " + Echo.quoted(repoId) + ")");
+    }
+
+    /** A path parameter: not blank, no control characters (a NUL cannot be in a path), at most {@link #MAX_PATH}. */
+    private static void requirePath(String flag, String path) {
+        if (path == null) return;
+        require(!path.isBlank(), flag + " must not be blank");
+        require(path.length() <= MAX_PATH, flag + " must be a path of at most " + MAX_PATH + " characters (got "
+                + path.length() + ")");
+        require(path.chars().noneMatch(Character::isISOControl), flag
+                + " must be a path without control characters such as NUL or newline (got " + Echo.quoted(path) + ")");
+    }
+
+    /** A W&B entity or project goes into URL paths: no '/', '?', '#', '%', spaces or control characters. */
+    private static void requireName(String flag, String name) {
+        if (name == null) return;
+        require(name.matches("[^/?#%\\s\\p{Cntrl}]{1,128}"),
+                flag + " must be a name of 1 to 128 characters without '/', '?', '#', '%' or spaces (got "
+                        + Echo.quoted(name) + ")");
     }
 
     private static <T> T orElse(T value, T fallback) {

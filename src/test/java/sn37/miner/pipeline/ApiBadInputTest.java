@@ -78,7 +78,7 @@ class ApiBadInputTest {
 
     @Test
     void commitAloneWithoutUploadOutputsIs400() throws Exception {
-        status(400, "run alone needs its inputs given explicitly instead of the outputs of upload",
+        status(400, "cannot run alone: it needs the outputs of upload",
                 t.post("/api/stages/commit", "{}"));
     }
 

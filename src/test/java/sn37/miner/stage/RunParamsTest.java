@@ -44,6 +44,36 @@ class RunParamsTest {
     }
 
     @Test
+    void repoIdsTheHubTakesAreAccepted() throws Exception {
+        for (String id : new String[] {"me/model", "a_b/c.d", "Org-1/sn37_model-v1.0", "_x/y_"}) {
+            assertEquals(id, Json.mapper().readValue("{\"hf_repo_id\": \"" + id + "\"}", RunParams.class).hfRepoId());
+        }
+    }
+
+    @Test
+    void repoIdsTheHubRefusesAreRejectedBeforeTraining() {
+        for (String id : new String[] {"me/-model", "me/model.", "me--x/model", "me/a..b", "me/model.git", "me/m\u00f6del"}) {
+            assertTrue(rejection("{\"hf_repo_id\": \"" + id + "\"}").startsWith("--hf_repo_id"), id);
+        }
+    }
+
+    @Test
+    void competitionThatNoScheduleRunsIsRejected() {
+        assertTrue(rejection("{\"competition_id\": 0}").contains("is in no competition schedule"));
+    }
+
+    @Test
+    void pathWithNulIsRejectedNamingTheFlag() {
+        assertTrue(rejection("{\"data_path\": \"a\\u0000b\"}").startsWith("--data_path must be a path without control"));
+    }
+
+    @Test
+    void hugeValueIsShownShortened() {
+        String m = rejection("{\"device\": \"" + "x".repeat(100_000) + "\"}");
+        assertTrue(m.contains("(100000 characters)") && m.length() < 300, m);
+    }
+
+    @Test
     void twoStartingModelsAreRejected() {
         assertTrue(rejection("{\"load_best\": true, \"load_uid\": 3}").contains("choose one starting model"));
     }

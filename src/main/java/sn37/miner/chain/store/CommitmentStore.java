@@ -84,6 +84,11 @@ public final class CommitmentStore {
         return Optional.of(new OnChainCommitment(netuid, ss58, registration.block(), text.get()));
     }
 
+    /** Whether the hotkey has any commitment on {@code netuid}, readable or not. */
+    public boolean exists(int netuid, byte[] hotkey, BlockRef at) {
+        return chain.read(SubtensorStorage.COMMITMENT_OF, at, CommitWindow.u16(netuid), hotkey).isPresent();
+    }
+
     /** The model a hotkey committed, when its text parses as a taoverse ModelId; garbage is absent, logged once. */
     public Optional<MinerModel> modelOf(int netuid, int uid, byte[] hotkey, BlockRef at) {
         return read(netuid, hotkey, at).flatMap(c -> {

@@ -1,6 +1,7 @@
 package sn37.miner.model.tokenizer;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -106,14 +107,30 @@ public final class ChatTokenizer implements AutoCloseable {
             throw new NoSuchFileException(configFile.toString(), null, "expected " + TOKENIZER_CONFIG
                     + " beside " + TOKENIZER_JSON + " (it names the eos token and the chat template)");
         }
-        JsonNode config = JSON.readTree(configFile.toFile());
-        JsonNode tokenizerJson = JSON.readTree(file.toFile());
-        HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(file, OPTIONS);
+        JsonNode config = readJson(configFile);
+        JsonNode tokenizerJson = readJson(file);
+        HuggingFaceTokenizer tokenizer;
+        try {
+            tokenizer = HuggingFaceTokenizer.newInstance(file, OPTIONS);
+        } catch (RuntimeException e) {
+            throw new TokenizerException(file + " is not a fast tokenizer the Hugging Face tokenizers library can"
+                    + " load (" + e.getMessage() + "): use the tokenizer.json that transformers saves with the model");
+        }
         try {
             return new ChatTokenizer(tokenizer, tokenizerJson, config, template(dir, config), dir.toString());
         } catch (RuntimeException e) {
             tokenizer.close();
             throw e;
+        }
+    }
+
+    private static JsonNode readJson(Path file) throws IOException {
+        try {
+            return JSON.readTree(file.toFile());
+        } catch (JacksonException e) {
+            String at = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ")";
+            throw new TokenizerException(file + " is not valid JSON: " + e.getOriginalMessage() + at);
         }
     }
 
