@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
+import sn37.miner.config.Echo;
 
 /**
  * Serves the run dashboard (classpath {@code dashboard/}) at {@code /} of the API port. Only a plain file name of
@@ -31,6 +32,7 @@ public final class DashboardFiles {
         send(ex, path == null ? "" : path.substring(path.lastIndexOf('/') + 1));
     }
 
+    /** {@code /{file}} also catches one-segment paths meant for the API, such as {@code /api}: the 404 says both. */
     private static void send(Exchange ex, String name) throws IOException {
         Matcher m = NAME.matcher(name);
         byte[] body = null;
@@ -40,8 +42,8 @@ public final class DashboardFiles {
             }
         }
         if (body == null) {
-            String shown = name.length() <= 80 ? name : name.substring(0, 80) + "...";
-            throw new ApiException(404, "no dashboard file '" + shown + "'; the dashboard is at /");
+            throw new ApiException(404, "no API path or dashboard file " + Echo.quoted("/" + name)
+                    + ": the API paths are listed in /api/openapi.json, the dashboard is at /");
         }
         ex.getMessage().removeHeaders("*");
         ex.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);

@@ -122,11 +122,28 @@ class EndToEndTest {
         Path trained = Path.of(train.get("modelDir").asText());
         for (String f : MinerWorld.files(trained)) assertArtifact(run, trained.resolve(f));
 
-        // evaluate + gate: a finite metric over every question, below the threshold
+        // evaluate: every question scored once against its snapshot reference; deviation and composite recomputed
         JsonNode eval = out.get("evaluate");
         assertTrue(eval.get("evaluated").asBoolean(), eval.toPrettyString());
         double metric = eval.get("metric").asDouble();
         assertTrue(Double.isFinite(metric) && metric >= 0, eval.toPrettyString());
+        Map<String, String> references = new HashMap<>();
+        for (McSample sample : SnapshotWriter.read(snapshot)) references.put(sample.id(), sample.reference());
+        List<String> results = Files.readAllLines(Path.of(eval.get("resultsPath").asText()));
+        assertEquals(MinerWorld.SAMPLES, results.size());
+        int correct = 0;
+        for (String line : results) {
+            JsonNode q = Json.mapper().readTree(line);
+            assertEquals(references.get(q.get("id").asText()), q.get("reference").asText(), line);
+            boolean right = q.hasNonNull("answer") && q.get("answer").asText().equals(q.get("reference").asText());
+            assertEquals(right, q.get("correct").asBoolean(), line);
+            if (right) correct++;
+        }
+        assertEquals(correct, eval.get("correct").asInt());
+        assertEquals(1.0 - (double) correct / MinerWorld.SAMPLES, eval.get("deviation").asDouble(), 1e-12);
+        double composite = 0;
+        for (JsonNode task : eval.get("tasks")) composite += task.path("weighted").asDouble(0);
+        assertEquals(composite, metric, 1e-9, "the metric is the sum of the weighted task scores");
         assertEquals(Path.of(train.get("modelDir").asText()), Path.of(eval.get("modelDir").asText()));
         JsonNode gate = out.get("gate");
         assertTrue(gate.get("passed").asBoolean());
@@ -164,7 +181,21 @@ class EndToEndTest {
         assertTrue(world.hub.violations().isEmpty(), world.hub.violations().toString());
         assertTrue(world.node.violations().isEmpty(), world.node.violations().toString());
         assertTrue(run.get("effects").size() >= 2, run.get("effects").toPrettyString());
+        assertEveryArtifactIsItsFile(run);
         for (JsonNode e : run.get("effects")) assertEquals("CONFIRMED", e.get("status").asText(), e.toString());
+    }
+
+    private static void assertEveryArtifactIsItsFile(JsonNode run) throws Exception {
+        assertTrue(run.get("artifacts").size() >= 5, run.get("artifacts").toPrettyString());
+        for (JsonNode a : run.get("artifacts")) {
+            Path file = Path.of(a.get("path").asText());
+            assertTrue(Files.isRegularFile(file), a.toString());
+            assertEquals(a.get("sizeBytes").asLong(), Files.size(file), a.toString());
+            if (a.hasNonNull("sha256")) {
+                assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))),
+                        a.get("sha256").asText(), a.toString());
+            }
+        }
     }
 
     private static void assertArtifact(JsonNode run, Path file) throws Exception {
@@ -190,10 +221,10 @@ class EndToEndTest {
         }
         texts.add(run.toString());
         texts.add(db);
-        try (Stream<Path> files = Files.walk(dir.resolve("runs"))) {
-            for (Path f : files.filter(Files::isRegularFile).filter(f -> f.toString().endsWith(".json")
-                    || f.toString().endsWith(".jsonl")).toList()) {
-                texts.add(Files.readString(f));
+        // every file the run wrote (the wallet itself holds the seed, of course)
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).filter(f -> !f.startsWith(dir.resolve("wallets"))).toList()) {
+                texts.add(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1));
             }
         }
         for (String secret : MinerWorld.secrets()) {

@@ -298,7 +298,7 @@ final class BadRequests {
                     "Content-Type: application/json"));
         }
         for (String[] m : new String[][] {{"GET", "/api/nope"}, {"GET", "/api/runs/a/b"}, {"GET", "/api"},
-                {"GET", "/"}, {"POST", "/api/stages/%2E%2E"}, {"GET", "/api/runs/%2e%2e/%2e%2e/etc"},
+                {"GET", "/index.php"}, {"POST", "/api/stages/%2E%2E"}, {"GET", "/api/runs/%2e%2e/%2e%2e/etc"},
                 {"POST", "/api/runs/x/delete"}, {"GET", "/api/stages"}, {"GET", "/api/runs/" + "y".repeat(3000) + "/z"}}) {
             out.add(new Case("urls and queries", m[0] + " " + abbreviated(m[1]), m[0], m[1], new byte[0], null,
                     Map.of(), 404, "no API path"));
