@@ -89,20 +89,7 @@ final class TestStages {
     }
 
     /** Returns the same outputs every time, e.g. a train stage's recorded losses. */
-    static final class Fixed implements Stage {
-        final String name;
-        final Map<String, Object> outputs;
-
-        Fixed(String name, Map<String, Object> outputs) {
-            this.name = name;
-            this.outputs = outputs;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
+    record Fixed(String name, Map<String, Object> outputs) implements Stage {
         @Override
         public Object run(StageContext ctx) {
             return outputs;
