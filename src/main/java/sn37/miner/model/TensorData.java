@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.channels.WritableByteChannel;
 
 /** A named tensor to be written: its header entry and a way to produce its little-endian bytes. */
-public sealed interface TensorData permits FloatTensor, ByteTensor, StoredTensor {
+public sealed interface TensorData permits FloatTensor, DeferredFloatTensor, ByteTensor, StoredTensor {
 
     String name();
 

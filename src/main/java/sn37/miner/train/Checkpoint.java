@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import sn37.miner.model.Dtype;
-import sn37.miner.model.FloatTensor;
+import sn37.miner.model.DeferredFloatTensor;
 import sn37.miner.model.SafetensorsReader;
 import sn37.miner.model.SafetensorsWriter;
 import sn37.miner.model.TensorInfo;
@@ -109,10 +109,10 @@ public record Checkpoint(Path dir, TrainState state) {
         return values;
     }
 
-    private static List<FloatTensor> tensors(Map<String, NDArray> arrays) {
-        List<FloatTensor> tensors = new ArrayList<>();
+    private static List<DeferredFloatTensor> tensors(Map<String, NDArray> arrays) {
+        List<DeferredFloatTensor> tensors = new ArrayList<>();
         arrays.forEach((name, array) ->
-                tensors.add(new FloatTensor(name, Dtype.F32, array.getShape().getShape(), array.toFloatArray())));
+                tensors.add(new DeferredFloatTensor(name, Dtype.F32, array.getShape().getShape(), array::toFloatArray)));
         return tensors;
     }
 

@@ -22,7 +22,7 @@ import sn37.miner.model.CheckpointDir;
 import sn37.miner.model.CheckpointFormatException;
 import sn37.miner.model.CheckpointWriter;
 import sn37.miner.model.Dtype;
-import sn37.miner.model.FloatTensor;
+import sn37.miner.model.DeferredFloatTensor;
 import sn37.miner.model.GenerationConfig;
 import sn37.miner.model.ModelConfig;
 import sn37.miner.model.ShardPlan;
@@ -110,21 +110,22 @@ public final class LlamaWeights {
      * @param generation the generation config to keep, or null to derive it from config.json
      */
     public static void save(LlamaModel model, Path dir, Dtype dtype, GenerationConfig generation) throws IOException {
-        List<FloatTensor> tensors = tensors(model, dtype);
+        List<DeferredFloatTensor> tensors = tensors(model, dtype);
         ModelConfig config = model.config().source().withArchitectures(List.of(model.config().architecture()));
         CheckpointWriter.write(dir, config, generation != null ? generation : GenerationConfig.fromModelConfig(config),
                 tensors, ShardPlan.DEFAULT_MAX_SHARD_SIZE);
     }
 
     /**
-     * The parameters copied to the host, in {@code state_dict()} order, to be stored as
-     * {@code dtype}; LoRA adapters are merged into their weights.
+     * The parameters in {@code state_dict()} order, to be stored as {@code dtype}, each copied to the host (LoRA
+     * adapters merged into it) only when it is written.
      */
-    public static List<FloatTensor> tensors(LlamaModel model, Dtype dtype) {
-        List<FloatTensor> tensors = new ArrayList<>();
+    public static List<DeferredFloatTensor> tensors(LlamaModel model, Dtype dtype) {
+        List<DeferredFloatTensor> tensors = new ArrayList<>();
         for (Map.Entry<String, NDArray> entry : model.parameters().entrySet()) {
-            tensors.add(new FloatTensor(entry.getKey(), dtype, entry.getValue().getShape().getShape(),
-                    model.savedWeight(entry.getKey())));
+            String name = entry.getKey();
+            tensors.add(new DeferredFloatTensor(name, dtype, entry.getValue().getShape().getShape(),
+                    () -> model.savedWeight(name)));
         }
         return tensors;
     }

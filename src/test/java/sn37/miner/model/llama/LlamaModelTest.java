@@ -23,7 +23,9 @@ import sn37.miner.model.CheckpointDir;
 import sn37.miner.model.CheckpointFormatException;
 import sn37.miner.model.CheckpointWriter;
 import sn37.miner.model.Dtype;
+import sn37.miner.model.DeferredFloatTensor;
 import sn37.miner.model.FloatTensor;
+import sn37.miner.model.TensorData;
 import sn37.miner.model.HalfFloats;
 import sn37.miner.model.TensorInfo;
 
@@ -164,7 +166,7 @@ class LlamaModelTest {
                     assertEquals(HalfFloats.bf16ToF32(HalfFloats.f32ToBf16(original[i])), stored[i]);
                 }
             }
-            List<String> order = LlamaWeights.tensors(model, Dtype.BF16).stream().map(FloatTensor::name).toList();
+            List<String> order = LlamaWeights.tensors(model, Dtype.BF16).stream().map(DeferredFloatTensor::name).toList();
             assertEquals(model.config().parameters().stream().map(ParameterSpec::name).toList(), order);
         }
     }
@@ -172,7 +174,7 @@ class LlamaModelTest {
     @Test
     void aTensorWithTheWrongShapeIsAnErrorNamingIt() throws Exception {
         try (LlamaModel model = randomModel(Map.of(), 17)) {
-            List<FloatTensor> tensors = new ArrayList<>(LlamaWeights.tensors(model, Dtype.F32));
+            List<TensorData> tensors = new ArrayList<>(LlamaWeights.tensors(model, Dtype.F32));
             tensors.set(3, new FloatTensor(tensors.get(3).name(), Dtype.F32, new long[] {8, 32}, new float[8 * 32]));
             CheckpointWriter.write(dir.resolve("bad"), model.config().source(), tensors);
         }
@@ -185,7 +187,7 @@ class LlamaModelTest {
     @Test
     void aTensorTheArchitectureLacksIsAnError() throws Exception {
         try (LlamaModel model = randomModel(Map.of(), 19)) {
-            List<FloatTensor> tensors = new ArrayList<>(LlamaWeights.tensors(model, Dtype.F32));
+            List<TensorData> tensors = new ArrayList<>(LlamaWeights.tensors(model, Dtype.F32));
             tensors.add(new FloatTensor("model.layers.0.self_attn.q_norm.weight", Dtype.F32, new long[] {8}, new float[8]));
             CheckpointWriter.write(dir.resolve("extra"), model.config().source(), tensors);
         }
@@ -219,7 +221,7 @@ class LlamaModelTest {
     @Test
     void loadsAShardedDirectory() throws Exception {
         try (LlamaModel model = randomModel(Map.of(), 23)) {
-            List<FloatTensor> tensors = LlamaWeights.tensors(model, Dtype.F32);
+            List<DeferredFloatTensor> tensors = LlamaWeights.tensors(model, Dtype.F32);
             CheckpointWriter.write(dir.resolve("sharded"), model.config().source(),
                     sn37.miner.model.GenerationConfig.fromModelConfig(model.config().source()), tensors, 20_000);
             assertTrue(Files.exists(dir.resolve("sharded").resolve(CheckpointDir.INDEX)));
