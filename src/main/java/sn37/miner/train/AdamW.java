@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import sn37.miner.model.llama.NoGrad;
@@ -99,7 +100,7 @@ public final class AdamW implements AutoCloseable {
     }
 
     /** Restores the moments and the step count of a checkpoint. */
-    public void load(Map<String, float[]> state, int steps) {
+    public void load(Checkpoint.Tensors state, int steps) throws IOException {
         try (NoGrad ignored = NoGrad.enter()) {
             for (Map.Entry<String, NDArray> entry : state().entrySet()) {
                 float[] values = state.get(entry.getKey());

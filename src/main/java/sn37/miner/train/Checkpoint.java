@@ -11,7 +11,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,7 +19,6 @@ import sn37.miner.model.Dtype;
 import sn37.miner.model.DeferredFloatTensor;
 import sn37.miner.model.SafetensorsReader;
 import sn37.miner.model.SafetensorsWriter;
-import sn37.miner.model.TensorInfo;
 
 /**
  * A training checkpoint, complete or absent (llm.c's {@code write_checkpoint}, nanoGPT): the
@@ -91,22 +89,32 @@ public record Checkpoint(Path dir, TrainState state) {
         return found;
     }
 
-    public Map<String, float[]> readWeights() throws IOException {
-        return read(dir.resolve(MODEL));
+    /** The weights, each read when asked for: resuming holds one tensor at a time on the heap, not the model. */
+    public Tensors readWeights() throws IOException {
+        return new Tensors(SafetensorsReader.open(dir.resolve(MODEL)));
     }
 
-    public Map<String, float[]> readOptimizer() throws IOException {
-        return read(dir.resolve(OPTIMIZER));
+    public Tensors readOptimizer() throws IOException {
+        return new Tensors(SafetensorsReader.open(dir.resolve(OPTIMIZER)));
     }
 
-    private static Map<String, float[]> read(Path file) throws IOException {
-        Map<String, float[]> values = new HashMap<>();
-        try (SafetensorsReader reader = SafetensorsReader.open(file)) {
-            for (TensorInfo info : reader.tensors()) {
-                values.put(info.name(), reader.readFloats(info.name()));
-            }
+    /** The tensors of one checkpoint file, read as F32 on demand; open until closed. */
+    public static final class Tensors implements AutoCloseable {
+        private final SafetensorsReader reader;
+
+        private Tensors(SafetensorsReader reader) {
+            this.reader = reader;
         }
-        return values;
+
+        /** The values of {@code name}, or null when the file has no such tensor. */
+        public float[] get(String name) throws IOException {
+            return reader.contains(name) ? reader.readFloats(name) : null;
+        }
+
+        @Override
+        public void close() throws IOException {
+            reader.close();
+        }
     }
 
     private static List<DeferredFloatTensor> tensors(Map<String, NDArray> arrays) {

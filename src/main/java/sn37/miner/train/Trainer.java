@@ -208,8 +208,7 @@ public final class Trainer {
                     + " architecture, data set or training configuration; start a new run (or delete "
                     + checkpoints + ") to train this one from the start");
         }
-        Map<String, float[]> weights = checkpoint.readWeights();
-        try (NoGrad ignored = NoGrad.enter()) {
+        try (Checkpoint.Tensors weights = checkpoint.readWeights(); NoGrad ignored = NoGrad.enter()) {
             for (Map.Entry<String, NDArray> p : model.trainableParameters().entrySet()) {
                 float[] values = weights.get(p.getKey());
                 if (values == null || values.length != p.getValue().size()) {
@@ -219,7 +218,9 @@ public final class Trainer {
                 p.getValue().set(values);
             }
         }
-        optimizer.load(checkpoint.readOptimizer(), checkpoint.state().step());
+        try (Checkpoint.Tensors state = checkpoint.readOptimizer()) {
+            optimizer.load(state, checkpoint.state().step());
+        }
         LOG.info("resuming from {} (step {}, epoch {})", checkpoint.dir(), checkpoint.state().step(),
                 checkpoint.state().epoch());
         return latest;

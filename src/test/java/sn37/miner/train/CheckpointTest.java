@@ -2,6 +2,7 @@ package sn37.miner.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
@@ -32,8 +33,11 @@ class CheckpointTest {
             Checkpoint read = Checkpoint.latest(root).orElseThrow();
             assertEquals(written, read);
             assertEquals(state(4), read.state());
-            assertArrayEquals(new float[] {1f, 2f, 3f}, read.readWeights().get("w"));
-            assertArrayEquals(new float[] {0.1f, 0.2f, 0.3f}, read.readOptimizer().get("exp_avg.w"));
+            try (Checkpoint.Tensors weights = read.readWeights(); Checkpoint.Tensors optimizer = read.readOptimizer()) {
+                assertArrayEquals(new float[] {1f, 2f, 3f}, weights.get("w"));
+                assertArrayEquals(new float[] {0.1f, 0.2f, 0.3f}, optimizer.get("exp_avg.w"));
+                assertNull(weights.get("absent"), "a tensor the file lacks is null, so the caller names it");
+            }
         }
     }
 
