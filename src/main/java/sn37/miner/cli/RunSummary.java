@@ -36,9 +36,9 @@ final class RunSummary {
                     o.path("parameterCount").asLong());
         }
         if (o.has("stepLosses") || o.has("firstLoss")) {
-            return String.format("%d steps, loss %.4f -> %.4f (best %.4f), %.0f tokens/s on %s", o.path("steps").asInt(),
-                    o.path("firstLoss").asDouble(), o.path("lastLoss").asDouble(), o.path("bestLoss").asDouble(),
-                    o.path("tokensPerSecond").asDouble(), o.path("device").asText());
+            return String.format("%d steps, loss %.4f -> %.4f (best epoch mean %.4f), %.0f tokens/s on %s",
+                    o.path("steps").asInt(), o.path("firstLoss").asDouble(), o.path("lastLoss").asDouble(),
+                    o.path("bestLoss").asDouble(), o.path("tokensPerSecond").asDouble(), o.path("device").asText());
         }
         if (o.has("deviation") || (o.has("metric") && o.has("evaluated"))) {
             return String.format("metric %s (MC deviation %s)%s", o.path("metric").asText(),
