@@ -1,17 +1,5 @@
 package sn37.miner.stage;
 
-import sn37.miner.chain.BlockRef;
-import sn37.miner.chain.ChainException;
-import sn37.miner.chain.ChainOptions;
-import sn37.miner.chain.SubtensorClient;
-import sn37.miner.chain.store.CommitmentStore;
-import sn37.miner.chain.store.Metagraph;
-import sn37.miner.chain.store.MinerModel;
-import sn37.miner.hub.HubClient;
-import sn37.miner.hub.HubException;
-import sn37.miner.hub.HubToken;
-import sn37.miner.publish.ModelDownload;
-import sn37.miner.publish.ModelSnapshot;
 import ai.djl.Device;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,10 +11,10 @@ import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sn37.miner.chain.ChainOptions;
 import sn37.miner.competition.CompetitionId;
 import sn37.miner.competition.CompetitionSchedule;
 import sn37.miner.competition.ModelConstraints;
-import sn37.miner.config.Echo;
 import sn37.miner.model.CheckpointDir;
 import sn37.miner.model.Dtype;
 import sn37.miner.model.ModelConfig;
@@ -40,7 +28,8 @@ import sn37.miner.model.tokenizer.ChatTokenizer;
  * {@code --load_model_dir DIR} (a local Hugging Face directory, checked: a supported
  * architecture, every weight present with its shape, a usable tokenizer) or {@code --init_config}
  * (a fresh, seeded model of a config.json, or of a bundled config by name, saved under the run's
- * work dir). Outputs the directory the train stage starts from.
+ * work dir), or the model a miner committed on chain ({@code --load_uid}/{@code --load_best},
+ * {@link ChainStartingModel}). Outputs the directory the train stage starts from.
  */
 public final class LoadModel implements Stage {
 
@@ -83,7 +72,7 @@ public final class LoadModel implements Stage {
     public Output run(StageContext ctx) throws Exception {
         RunParams p = ctx.params();
         if (p.loadBest() || p.loadUid() != null) {
-            return fromChain(ctx, p);
+            return fromChain(p);
         }
         ModelConstraints constraints = constraints(p.competitionId());
         if (p.loadModelDir() != null) {
@@ -97,61 +86,12 @@ public final class LoadModel implements Stage {
                 + " --load_best or --load_uid N");
     }
 
-    /**
-     * {@code --load_uid N} / {@code --load_best}: the miner's committed metadata on the configured network and
-     * netuid, then the Hub snapshot pinned to its commit, size-checked before download and hash-checked against
-     * the chain's secure hash as validators do (reference §1.3, §3.2).
-     */
-    private Output fromChain(StageContext ctx, RunParams p) throws Exception {
-        String flag = p.loadBest() ? "--load_best" : "--load_uid " + p.loadUid();
-        String endpoint = services.endpoints().subtensor(p.subtensorNetwork(), p.subtensorChainEndpoint());
-        MinerModel miner;
-        try (SubtensorClient chain = SubtensorClient.connect(endpoint, chainOptions)) {
-            CommitmentStore commitments = new CommitmentStore(chain, services.clock());
-            Metagraph metagraph = new Metagraph(chain);
-            BlockRef at = chain.bestBlock();
-            miner = (p.loadBest()
-                    ? metagraph.bestModel(p.netuid(), p.competitionId(), commitments, at)
-                    : metagraph.modelOfUid(p.netuid(), p.loadUid(), commitments, at))
-                    .orElseThrow(() -> new StageException(flag + ": no committed model "
-                            + (p.loadBest() ? "of competition " + p.competitionId() + " among the top uids"
-                                    : "for that uid (" + whyNoModel(metagraph, commitments, p, at) + ")")
-                            + " on netuid " + p.netuid() + " of " + endpoint));
-        } catch (ChainException e) {
-            throw new StageException(flag + ": cannot read the chain at " + endpoint + ": " + e.getMessage(), e);
-        }
-        String committed = flag + ": uid " + miner.uid() + " committed " + miner.modelId().toCompressedString();
-        int competition = miner.modelId().competitionId();
-        if (!CompetitionSchedule.scheduled(competition)) {
-            throw new StageException(committed + ": no competition schedule runs competition " + competition
-                    + ", so no validator scores that model");
-        }
-        ModelConstraints constraints = constraints(competition);
-        Path root = p.modelDir() != null ? Path.of(p.modelDir()) : services.home().resolve("local-models");
-        HubToken token = services.secrets().hfToken().map(t -> HubToken.of(t.reveal())).orElse(null);
-        ModelSnapshot snapshot;
-        try {
-            snapshot = new ModelDownload(HubClient.create(services.endpoints().hub(), token))
-                    .fetch(miner.modelId(), constraints, root.toAbsolutePath().normalize(), miner.hotkey());
-        } catch (HubException e) {
-            throw new StageException(committed + ", which cannot be downloaded: " + e.getMessage(), e);
-        }
-        LOG.info("{}: uid {} ({}) committed {} at block {}; snapshot {}", flag, miner.uid(), miner.hotkey(),
-                miner.modelId().toCompressedString(), miner.block(), snapshot.dir());
-        Output local = fromDirectory(snapshot.dir(), constraints);
+    /** {@code --load_uid N} / {@code --load_best}: the chain's named model, downloaded and checked, as a local dir. */
+    private Output fromChain(RunParams p) throws Exception {
+        ChainStartingModel.Snapshot chosen = new ChainStartingModel(services, chainOptions).fetch(p);
+        Output local = fromDirectory(chosen.dir(), chosen.constraints());
         return new Output(local.modelDir(), p.loadBest() ? "load_best" : "load_uid", local.architecture(),
-                local.parameterCount(), local.tokenizer(), local.tokenizerDir(), miner.block(), miner.hotkey());
-    }
-
-    /** Why a uid has no model: not registered, no commitment, or a commitment that is not model metadata. */
-    private static String whyNoModel(Metagraph metagraph, CommitmentStore commitments, RunParams p, BlockRef at) {
-        Optional<byte[]> hotkey = metagraph.hotkeyOf(p.netuid(), p.loadUid(), at);
-        if (hotkey.isEmpty()) return "it is not registered";
-        return commitments.read(p.netuid(), hotkey.get(), at)
-                .map(c -> "its commitment is not model metadata: " + Echo.quoted(c.text())
-                        + "; expected namespace:name:commit:secure_hash:competition_id")
-                .orElse(commitments.exists(p.netuid(), hotkey.get(), at)
-                        ? "its commitment is not Raw UTF-8 text, so not model metadata" : "it has committed nothing");
+                local.parameterCount(), local.tokenizer(), local.tokenizerDir(), chosen.block(), chosen.hotkey());
     }
 
     private Output fromDirectory(Path dir, ModelConstraints constraints) throws IOException {
