@@ -1,19 +1,23 @@
 package sn37.miner.config;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import sn37.miner.io.InputFileException;
+import sn37.miner.io.InputFiles;
 
 /**
  * The only reader of environment variables and of the {@code .env} file. Real environment variables win over
  * {@code .env} entries, as python-dotenv does by default.
  */
 public final class Env {
+    /** A .env file holds a handful of tokens; anything larger is not one. */
+    static final long MAX_DOT_ENV_BYTES = InputFiles.MIB;
+
     private final Map<String, String> vars;
 
     private Env(Map<String, String> vars) {
@@ -47,13 +51,18 @@ public final class Env {
         return Optional.empty();
     }
 
-    /** {@code KEY=value} lines; {@code #} comments, {@code export } prefixes and single or double quotes allowed. */
+    /**
+     * {@code KEY=value} lines; {@code #} comments, {@code export } prefixes and single or double quotes allowed.
+     * An error names the line, never its text: the values are secrets.
+     */
     static Map<String, String> parseDotEnv(Path file) {
         List<String> lines;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            lines = InputFiles.readUtf8(file, MAX_DOT_ENV_BYTES, ".env file").lines().toList();
+        } catch (InputFileException e) {
+            throw new ConfigException(e.getMessage());
         } catch (IOException e) {
-            throw new ConfigException("cannot read " + file + ": " + e.getMessage());
+            throw new ConfigException("cannot read " + file + ": " + InputFiles.why(e));
         }
         Map<String, String> out = new HashMap<>();
         for (int i = 0; i < lines.size(); i++) {

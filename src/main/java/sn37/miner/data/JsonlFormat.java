@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import sn37.miner.io.JsonSyntax;
 
 /** One JSON value per line: strict parsing of a row and the snapshot encoding of a sample. */
 final class JsonlFormat {
@@ -27,11 +28,11 @@ final class JsonlFormat {
         return MAPPER.readTree(line);
     }
 
-    /** "malformed JSON at column 12: {"challenge": ..." with at most 80 chars of the row. */
-    static String malformed(JacksonException e, String line) {
+    /** "malformed JSON at column 12: unexpected character"; never any text of the row, which may be a secret. */
+    static String malformed(JacksonException e) {
         JsonLocation at = e.getLocation();
         String column = at != null && at.getColumnNr() > 0 ? " at column " + at.getColumnNr() : "";
-        return "malformed JSON" + column + ": " + Excerpt.clip(line);
+        return "malformed JSON" + column + ": " + JsonSyntax.reason(e);
     }
 
     static byte[] encode(McSample s) throws JacksonException {

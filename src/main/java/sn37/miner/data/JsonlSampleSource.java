@@ -5,40 +5,56 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
+import java.util.function.BooleanSupplier;
+import sn37.miner.io.InputFiles;
 
 /**
  * SN1 samples from a JSONL file (one {@code {"challenge", "reference", ...}} object per line) or
  * from the bundled classpath sample {@value #BUNDLED_RESOURCE}. Blank lines are skipped; every
- * other line counts as a row and is kept or dropped with a reason.
+ * other line counts as a row and is kept or dropped with a reason. Only a regular file is read, up to
+ * {@link #MAX_LINE_BYTES} per line and {@link #MAX_FILE_BYTES} in all; no error quotes the file's text.
  */
 public final class JsonlSampleSource implements SampleSource {
 
     public static final String BUNDLED_RESOURCE = "sn1/sample-mc.jsonl";
+
+    /** An SN1 row is a few KiB; a line this long is not JSONL (a binary file, a device). */
+    public static final int MAX_LINE_BYTES = (int) (16 * InputFiles.MIB);
+
+    /** The SN1 history a validator logs in months is far below this. */
+    public static final long MAX_FILE_BYTES = 4 * InputFiles.GIB;
 
     private static final String EXPECTED =
             "expected a JSONL file with one {\"challenge\",\"reference\"} object per line";
 
     private final Path file;
     private final int limit;
+    private final Utf8Lines.Limits sizes;
 
-    private JsonlSampleSource(Path file, int limit) {
+    private JsonlSampleSource(Path file, int limit, Utf8Lines.Limits sizes) {
         this.file = file;
         this.limit = limit;
+        this.sizes = sizes;
     }
 
     public static JsonlSampleSource of(Path file) {
-        return new JsonlSampleSource(Objects.requireNonNull(file, "file"), 0);
+        return new JsonlSampleSource(Objects.requireNonNull(file, "file"), 0,
+                new Utf8Lines.Limits(MAX_LINE_BYTES, MAX_FILE_BYTES));
     }
 
     public static JsonlSampleSource bundled() {
-        return new JsonlSampleSource(null, 0);
+        return new JsonlSampleSource(null, 0, new Utf8Lines.Limits(MAX_LINE_BYTES, MAX_FILE_BYTES));
+    }
+
+    /** Same source with other size limits, so tests need not write gigabytes. */
+    JsonlSampleSource withSizeLimits(int maxLineBytes, long maxFileBytes) {
+        return new JsonlSampleSource(file, limit, new Utf8Lines.Limits(maxLineBytes, maxFileBytes));
     }
 
     /** Same source, but loading stops once {@code limit} valid samples are kept. */
@@ -46,7 +62,7 @@ public final class JsonlSampleSource implements SampleSource {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1, got " + limit);
         }
-        return new JsonlSampleSource(file, limit);
+        return new JsonlSampleSource(file, limit, sizes);
     }
 
     public OptionalInt limit() {
@@ -58,16 +74,24 @@ public final class JsonlSampleSource implements SampleSource {
         return file == null ? "jsonl:bundled:" + BUNDLED_RESOURCE : "jsonl:" + file;
     }
 
-    /**
-     * @throws DataSourceException if the source is missing, not a regular file, or has no valid row
-     * @throws IOException if reading fails or the bytes are not UTF-8 (the message names the line)
-     */
     @Override
     public SampleLoad load() throws IOException {
+        return load(() -> false);
+    }
+
+    /**
+     * @param cancelled polled while reading; when it turns true the load stops with a
+     *     {@link java.util.concurrent.CancellationException}
+     * @throws DataSourceException if the source is missing, not a regular file, or has no valid row
+     * @throws IOException if reading fails, a size limit is passed or the bytes are not UTF-8 (the message names
+     *     the line and the limit)
+     */
+    @Override
+    public SampleLoad load(BooleanSupplier cancelled) throws IOException {
         SampleCollector collector = limit == 0 ? new SampleCollector() : new SampleCollector(limit);
         Utf8Lines.Stats stats;
         try (InputStream in = open()) {
-            stats = Utf8Lines.read(in, describe(), (lineNo, text) -> {
+            stats = Utf8Lines.read(in, describe(), sizes, cancelled, (lineNo, text) -> {
                 accept(collector, lineNo, text);
                 return !collector.isFull();
             });
@@ -92,7 +116,7 @@ public final class JsonlSampleSource implements SampleSource {
         try {
             row = JsonlFormat.parse(text);
         } catch (JacksonException e) {
-            collector.reject(where, DropReason.MALFORMED_JSON, JsonlFormat.malformed(e, text));
+            collector.reject(where, DropReason.MALFORMED_JSON, JsonlFormat.malformed(e));
             return;
         }
         collector.offer(where, row);
@@ -107,11 +131,10 @@ public final class JsonlSampleSource implements SampleSource {
             }
             return in;
         }
-        if (Files.isDirectory(file)) {
-            throw new DataSourceException("SN1 data path is a directory: " + file + " (" + EXPECTED + ")");
-        }
         try {
-            return Files.newInputStream(file);
+            return InputFiles.open(file, "SN1 data file");
+        } catch (sn37.miner.io.InputFileException e) {
+            throw new DataSourceException(e.getMessage() + " (" + EXPECTED + ")", e);
         } catch (NoSuchFileException e) {
             throw new DataSourceException("SN1 data file not found: " + file + " (" + EXPECTED + ")", e);
         } catch (AccessDeniedException e) {

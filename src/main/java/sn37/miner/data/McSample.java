@@ -17,7 +17,8 @@ public record McSample(String challenge, String reference, String id, String hot
             throw new IllegalArgumentException("challenge must not be blank");
         }
         if (!isLetter(reference)) {
-            throw new IllegalArgumentException("reference must be one of A-D, got " + Excerpt.quoted(reference));
+            throw new IllegalArgumentException("reference must be one of A-D, got "
+                    + (reference == null ? "null" : "a string of length " + reference.length()));
         }
     }
 

@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * The per-row rules every source applies: a JSON object, {@code task} absent or
  * {@code multi_choice}, a non-blank string {@code challenge}, and {@code reference} exactly one of
  * A-D. Other fields are ignored; {@code id}, {@code hotkey} and {@code timestamp} are kept when
- * they are scalars.
+ * they are scalars. A verdict describes a value by its kind and length, never by its text: the file may hold
+ * secrets rather than samples.
  */
 final class RowCheck {
 
@@ -33,12 +34,12 @@ final class RowCheck {
     static Verdict check(JsonNode row) {
         if (row == null || !row.isObject()) {
             return Verdict.drop(DropReason.NOT_AN_OBJECT,
-                    "expected a JSON object, got " + kind(row) + ": " + Excerpt.clip(String.valueOf(row)));
+                    "expected a JSON object, got " + kind(row));
         }
         JsonNode task = row.get("task");
         if (task != null && !task.isNull() && !MULTI_CHOICE_TASK.equals(task.textValue())) {
             return Verdict.drop(DropReason.NOT_MULTI_CHOICE,
-                    "task " + render(task) + " is not " + MULTI_CHOICE_TASK);
+                    "task is " + render(task) + ", not \"" + MULTI_CHOICE_TASK + "\"");
         }
         JsonNode challenge = row.get("challenge");
         if (challenge == null || challenge.isNull()) {
@@ -64,9 +65,9 @@ final class RowCheck {
         if (reference == null || reference.isNull()) {
             return "no \"reference\" field, expected one of A-D";
         }
-        String text = "reference " + render(reference) + " is not one of A-D";
+        String text = "reference is " + render(reference) + ", not one of A-D";
         if (reference.isTextual() && McSample.isLetter(reference.textValue().strip().toUpperCase())) {
-            text += " (exactly one upper-case letter)";
+            text += " (expected exactly one upper-case letter, no spaces)";
         }
         return text;
     }
@@ -76,8 +77,13 @@ final class RowCheck {
         return v != null && v.isValueNode() && !v.isNull() ? v.asText() : null;
     }
 
+    /** "a string of 7 characters", "a number": what the value is, not what it says. */
     private static String render(JsonNode v) {
-        return v.isTextual() ? Excerpt.quoted(v.textValue()) : Excerpt.clip(v.toString());
+        if (v.isTextual()) {
+            int n = v.textValue().codePointCount(0, v.textValue().length());
+            return "a string of " + n + (n == 1 ? " character" : " characters");
+        }
+        return kind(v);
     }
 
     private static String kind(JsonNode v) {

@@ -1,6 +1,7 @@
 package sn37.miner.data;
 
 import java.io.IOException;
+import java.util.function.BooleanSupplier;
 
 /**
  * Where SN1 multiple-choice samples come from: a JSONL file today, W&B history or an HF dataset
@@ -10,6 +11,12 @@ import java.io.IOException;
 public interface SampleSource {
 
     SampleLoad load() throws IOException;
+
+    /** {@link #load()}, stopping early with a {@link java.util.concurrent.CancellationException} once
+     * {@code cancelled} turns true, where the source can poll it; remote sources do not yet. */
+    default SampleLoad load(BooleanSupplier cancelled) throws IOException {
+        return load();
+    }
 
     /** Short, stable name for logs and provenance, e.g. {@code jsonl:/data/sn1.jsonl}. */
     String describe();

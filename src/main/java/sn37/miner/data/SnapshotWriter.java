@@ -17,6 +17,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import sn37.miner.io.InputFiles;
 
 /**
  * Writes kept samples as JSONL ({@code challenge, reference, id, hotkey, timestamp}; nulls
@@ -81,8 +82,9 @@ public final class SnapshotWriter {
         }
         String source = "snapshot " + snapshot;
         List<McSample> samples = new ArrayList<>();
-        try (InputStream in = Files.newInputStream(snapshot)) {
-            Utf8Lines.read(in, source, (lineNo, text) -> {
+        try (InputStream in = InputFiles.open(snapshot, "snapshot")) {
+            Utf8Lines.read(in, source, new Utf8Lines.Limits(JsonlSampleSource.MAX_LINE_BYTES,
+                    JsonlSampleSource.MAX_FILE_BYTES), () -> false, (lineNo, text) -> {
                 samples.add(parse(source, lineNo, text));
                 return true;
             });
@@ -99,7 +101,7 @@ public final class SnapshotWriter {
         try {
             verdict = RowCheck.check(JsonlFormat.parse(text));
         } catch (JacksonException e) {
-            throw new IOException(where + JsonlFormat.malformed(e, text), e);
+            throw new IOException(where + JsonlFormat.malformed(e));
         }
         if (!verdict.kept()) {
             throw new IOException(where + verdict.detail());

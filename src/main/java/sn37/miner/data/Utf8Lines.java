@@ -12,11 +12,17 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
+import sn37.miner.io.InputFileException;
+import sn37.miner.io.InputFiles;
 
 /**
  * Streams a byte source line by line ('\n', with an optional '\r' before it), decoding each line
  * as strict UTF-8, and hashes every byte on the way. Lines are split on bytes rather than through
- * a Reader so that a decoding error can be pinned to its exact line.
+ * a Reader so that a decoding error can be pinned to its exact line. A line past {@link Limits#maxLineBytes()}
+ * or a source past {@link Limits#maxFileBytes()} stops the read with an error naming the limit, and the cancel flag
+ * is polled every {@value #CANCEL_CHECK_BYTES} bytes, so that {@code /dev/zero} neither fills the heap nor blocks.
  */
 final class Utf8Lines {
 
@@ -28,12 +34,27 @@ final class Utf8Lines {
     record Stats(String sha256, long bytes) {
     }
 
+    /** Most bytes one line (without its '\n') and the whole source may have. */
+    record Limits(int maxLineBytes, long maxFileBytes) {
+        Limits {
+            if (maxLineBytes < 1 || maxLineBytes > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("maxLineBytes must be in [1, 2^31 - 9], got " + maxLineBytes);
+            }
+            if (maxFileBytes < 1) {
+                throw new IllegalArgumentException("maxFileBytes must be positive, got " + maxFileBytes);
+            }
+        }
+    }
+
     private static final int CHUNK = 64 * 1024;
+    /** A cancel check asks the run store, so it is spaced by bytes read, not done per chunk. */
+    static final int CANCEL_CHECK_BYTES = 4 * 1024 * 1024;
 
     private Utf8Lines() {
     }
 
-    static Stats read(InputStream in, String source, Handler handler) throws IOException {
+    static Stats read(InputStream in, String source, Limits limits, BooleanSupplier cancelled, Handler handler)
+            throws IOException {
         MessageDigest digest = sha256();
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
@@ -43,17 +64,32 @@ final class Utf8Lines {
         int lineLen = 0;
         int lineNo = 0;
         long total = 0;
+        long nextCancelCheck = 0;
         boolean reading = true;
         int n;
-        while ((n = in.read(chunk)) != -1) {
-            digest.update(chunk, 0, n);
+        while (true) {
+            if (total >= nextCancelCheck) {
+                if (cancelled.getAsBoolean()) {
+                    throw new CancellationException("reading " + source + " cancelled on request after " + total
+                            + " bytes");
+                }
+                nextCancelCheck = total + CANCEL_CHECK_BYTES;
+            }
+            if ((n = in.read(chunk)) == -1) {
+                break;
+            }
             total += n;
+            if (total > limits.maxFileBytes()) {
+                throw new InputFileException(source, "is larger than the " + InputFiles.limit(limits.maxFileBytes())
+                        + " limit for a data file");
+            }
+            digest.update(chunk, 0, n);
             int start = 0;
             for (int i = 0; reading && i < n; i++) {
                 if (chunk[i] != '\n') {
                     continue;
                 }
-                line = append(line, lineLen, chunk, start, i - start);
+                line = append(line, lineLen, chunk, start, i - start, lineNo + 1, source, limits);
                 lineLen += i - start;
                 start = i + 1;
                 lineNo++;
@@ -61,7 +97,7 @@ final class Utf8Lines {
                 lineLen = 0;
             }
             if (reading) {
-                line = append(line, lineLen, chunk, start, n - start);
+                line = append(line, lineLen, chunk, start, n - start, lineNo + 1, source, limits);
                 lineLen += n - start;
             }
         }
@@ -80,13 +116,22 @@ final class Utf8Lines {
         }
     }
 
-    private static byte[] append(byte[] line, int lineLen, byte[] src, int from, int count) {
+    private static byte[] append(byte[] line, int lineLen, byte[] src, int from, int count, int lineNo,
+            String source, Limits limits) throws InputFileException {
         if (count == 0) {
             return line;
         }
+        long needed = (long) lineLen + count;
+        if (needed > limits.maxLineBytes()) {
+            throw new InputFileException("line " + lineNo + " of " + source, "is longer than the "
+                    + InputFiles.limit(limits.maxLineBytes()) + " limit per line (expected JSONL: one JSON object"
+                    + " per line)");
+        }
         byte[] target = line;
-        if (lineLen + count > line.length) {
-            target = Arrays.copyOf(line, Math.max(line.length * 2, lineLen + count));
+        if (needed > line.length) {
+            // long arithmetic: doubling a large buffer must not overflow into a negative size
+            long grown = Math.min(Math.max(2L * line.length, needed), limits.maxLineBytes());
+            target = Arrays.copyOf(line, (int) grown);
         }
         System.arraycopy(src, from, target, lineLen, count);
         return target;

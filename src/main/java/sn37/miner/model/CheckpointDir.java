@@ -192,8 +192,9 @@ public final class CheckpointDir implements AutoCloseable {
         for (Map.Entry<String, JsonNode> entry : weightMap.properties()) {
             JsonNode file = entry.getValue();
             if (!file.isTextual() || !isPlainFileName(file.textValue())) {
-                throw new CheckpointFormatException(index, "weight_map entry for '" + entry.getKey()
-                        + "' must be the name of a file in this directory, found " + file);
+                // neither the key nor the value is repeated: both are the file's text
+                throw new CheckpointFormatException(index, "every weight_map value must be the name of a file in"
+                        + " this directory, found " + (file.isTextual() ? "a path or an empty name" : "a non-string"));
             }
             shardOf.put(entry.getKey(), file.textValue());
         }
@@ -202,7 +203,7 @@ public final class CheckpointDir implements AutoCloseable {
         for (String fileName : new TreeSet<>(shardOf.values())) {
             Path shard = dir.resolve(fileName);
             if (!Files.isRegularFile(shard)) {
-                throw new CheckpointFormatException(index, "names shard " + fileName + ", which is missing from "
+                throw new CheckpointFormatException(index, "weight_map names a shard file that is missing from "
                         + dir);
             }
             shards.put(fileName, openWeights(shard, readers));
@@ -211,21 +212,21 @@ public final class CheckpointDir implements AutoCloseable {
             for (TensorInfo info : shard.getValue().tensors()) {
                 SafetensorsReader earlier = byTensor.putIfAbsent(info.name(), shard.getValue());
                 if (earlier != null) {
-                    throw new CheckpointFormatException(dir, "tensor '" + info.name() + "' appears in both "
+                    throw new CheckpointFormatException(dir, "a tensor appears in both "
                             + earlier.file().getFileName() + " and " + shard.getKey());
                 }
                 String indexed = shardOf.get(info.name());
                 if (indexed == null) {
-                    throw new CheckpointFormatException(shard.getValue().file(), "holds tensor '" + info.name()
-                            + "', which " + INDEX + " does not list");
+                    throw new CheckpointFormatException(shard.getValue().file(), "holds a tensor that " + INDEX
+                            + " does not list");
                 }
             }
         }
         for (Map.Entry<String, String> entry : shardOf.entrySet()) {
             SafetensorsReader shard = shards.get(entry.getValue());
             if (!shard.contains(entry.getKey())) {
-                throw new CheckpointFormatException(shard.file(), INDEX + " maps tensor '" + entry.getKey()
-                        + "' to this shard, which does not contain it");
+                throw new CheckpointFormatException(shard.file(), INDEX + " maps a tensor to this shard that"
+                        + " it does not contain");
             }
         }
     }
@@ -236,7 +237,7 @@ public final class CheckpointDir implements AutoCloseable {
         String format = reader.metadata().map(m -> m.get("format")).orElse(null);
         if (format == null || !LOADABLE_FORMATS.contains(format)) {
             throw new CheckpointFormatException(file, "__metadata__ format is " + (format == null ? "missing"
-                    : "'" + format + "'") + "; transformers 4.44.1 loads only files whose format is one of "
+                    : "not a known one") + "; transformers 4.44.1 loads only files whose format is one of "
                     + new TreeSet<>(LOADABLE_FORMATS) + " (save_pretrained writes \"pt\")");
         }
         return reader;

@@ -9,11 +9,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import sn37.miner.io.InputFileException;
+import sn37.miner.io.InputFiles;
+import sn37.miner.io.JsonSyntax;
 
 /** Reads and writes the JSON files of a checkpoint directory the way transformers does. */
 final class ConfigJson {
@@ -32,17 +34,19 @@ final class ConfigJson {
         return MAPPER.createObjectNode();
     }
 
+    /** Reads a JSON object of at most {@link InputFiles#SMALL_FILE_CAP} bytes; errors never quote the file. */
     static ObjectNode readObject(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
+        if (!Files.exists(file)) {
             throw new NoSuchFileException(file.toString(), null, "expected a JSON file");
         }
         JsonNode root;
         try {
-            root = MAPPER.readTree(Files.readString(file, StandardCharsets.UTF_8));
+            root = MAPPER.readTree(InputFiles.readUtf8(file, InputFiles.SMALL_FILE_CAP, "JSON file"));
+        } catch (InputFileException e) {
+            throw new CheckpointFormatException(file, e.reason());
         } catch (JacksonException e) {
-            throw new CheckpointFormatException(file, "not valid JSON: " + e.getOriginalMessage(), e);
-        } catch (MalformedInputException e) {
-            throw new CheckpointFormatException(file, "not valid UTF-8", e);
+            // no cause: Jackson's message quotes the file's text
+            throw new CheckpointFormatException(file, "not valid JSON (" + JsonSyntax.describe(e) + ")");
         }
         if (root == null || !root.isObject()) {
             throw new CheckpointFormatException(file, "expected a JSON object");

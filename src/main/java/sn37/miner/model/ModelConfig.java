@@ -34,15 +34,14 @@ public record ModelConfig(ObjectNode json) {
                 strings &= element.isTextual();
             }
             if (!strings) {
-                throw new CheckpointFormatException(file, "'architectures' must be an array of class names, found "
-                        + architectures);
+                throw new CheckpointFormatException(file, "'architectures' must be an array of class names (strings)");
             }
         }
         for (String key : List.of("torch_dtype", "dtype")) {
             JsonNode dtype = json.get(key);
             if (dtype != null && !dtype.isNull() && !dtype.isTextual()) {
                 throw new CheckpointFormatException(file, "'" + key + "' must be a string such as \"bfloat16\", found "
-                        + dtype);
+                        + dtype.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
             }
         }
         return new ModelConfig(json);

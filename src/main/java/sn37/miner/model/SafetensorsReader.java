@@ -26,6 +26,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import sn37.miner.io.InputFiles;
+import sn37.miner.io.JsonSyntax;
 
 /**
  * Reads a safetensors file: an 8-byte little-endian header length n, n bytes of UTF-8 JSON,
@@ -64,6 +66,7 @@ public final class SafetensorsReader implements AutoCloseable {
     }
 
     public static SafetensorsReader open(Path file) throws IOException {
+        InputFiles.requireRegularFile(file, "safetensors file");
         FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
         try {
             long size = channel.size();
@@ -85,11 +88,13 @@ public final class SafetensorsReader implements AutoCloseable {
             boolean hasMetadata = false;
             List<TensorInfo> entries = new ArrayList<>();
             JsonNode root = parseJson(file, header);
+            int entry = 0;
             for (Map.Entry<String, JsonNode> field : root.properties()) {
+                entry++;
                 if (field.getKey().equals("__metadata__")) {
                     hasMetadata = readMetadata(file, field.getValue(), metadata);
                 } else {
-                    entries.add(readEntry(file, field.getKey(), field.getValue()));
+                    entries.add(readEntry(file, entry, field.getKey(), field.getValue()));
                 }
             }
             Map<String, TensorInfo> tensors = checkLayout(file, entries, 8 + headerLength, size);
@@ -245,7 +250,7 @@ public final class SafetensorsReader implements AutoCloseable {
                     .decode(bytes);
             return chars.toString();
         } catch (CharacterCodingException e) {
-            throw new CheckpointFormatException(file, "header is not valid UTF-8", e);
+            throw new CheckpointFormatException(file, "header is not valid UTF-8");
         }
     }
 
@@ -254,7 +259,8 @@ public final class SafetensorsReader implements AutoCloseable {
         try {
             root = HEADER_JSON.readTree(header);
         } catch (JacksonException e) {
-            throw new CheckpointFormatException(file, "header is not valid JSON: " + e.getOriginalMessage(), e);
+            // no cause and no Jackson text: it quotes the header, which may be anything
+            throw new CheckpointFormatException(file, "header is not valid JSON (" + JsonSyntax.describe(e) + ")");
         }
         if (root == null || !root.isObject()) {
             throw new CheckpointFormatException(file, "header is not a JSON object");
@@ -268,22 +274,26 @@ public final class SafetensorsReader implements AutoCloseable {
             return false;
         }
         if (!node.isObject()) {
-            throw new CheckpointFormatException(file, "__metadata__ must be an object of strings, found " + node);
+            throw new CheckpointFormatException(file, "__metadata__ must be an object of strings, found "
+                    + kind(node));
         }
         for (Map.Entry<String, JsonNode> field : node.properties()) {
             if (!field.getValue().isTextual()) {
-                throw new CheckpointFormatException(file, "__metadata__ value for '" + field.getKey()
-                        + "' must be a string, found " + field.getValue());
+                throw new CheckpointFormatException(file, "__metadata__ must be an object of strings, but a value"
+                        + " is " + kind(field.getValue()));
             }
             into.put(field.getKey(), field.getValue().textValue());
         }
         return true;
     }
 
-    private static TensorInfo readEntry(Path file, String name, JsonNode node) throws CheckpointFormatException {
-        String where = "tensor '" + name + "'";
+    /** Names the entry by its place in the header: a tensor name is the file's text and may be anything. */
+    private static TensorInfo readEntry(Path file, int entry, String name, JsonNode node)
+            throws CheckpointFormatException {
+        String where = "header entry " + entry;
         if (!node.isObject()) {
-            throw new CheckpointFormatException(file, where + ": expected {dtype, shape, data_offsets}, found " + node);
+            throw new CheckpointFormatException(file, where + ": expected {dtype, shape, data_offsets}, found "
+                    + kind(node));
         }
         JsonNode dtypeNode = node.get("dtype");
         if (dtypeNode == null || !dtypeNode.isTextual()) {
@@ -291,9 +301,10 @@ public final class SafetensorsReader implements AutoCloseable {
         }
         String dtypeName = dtypeNode.textValue();
         Dtype dtype = Dtype.of(dtypeName).orElseThrow(() -> new CheckpointFormatException(file, where
-                + ": dtype " + dtypeName + (dtypeName.startsWith("F4") || dtypeName.startsWith("F6_")
-                        ? " packs elements into fractions of a byte, which is not supported"
-                        : " is not a safetensors dtype") + " (expected one of " + Arrays.toString(Dtype.values()) + ")"));
+                + (dtypeName.startsWith("F4") || dtypeName.startsWith("F6_")
+                        ? ": its dtype packs elements into fractions of a byte, which is not supported"
+                        : ": its dtype is not a safetensors dtype") + " (expected one of "
+                        + Arrays.toString(Dtype.values()) + ")"));
         long[] shape = naturals(file, where, "shape", node.get("shape"), -1);
         long[] offsets = naturals(file, where, "data_offsets", node.get("data_offsets"), 2);
         if (offsets[1] < offsets[0]) {
@@ -321,14 +332,14 @@ public final class SafetensorsReader implements AutoCloseable {
                 : "an array of " + length + " non-negative integers";
         if (node == null || !node.isArray() || (length >= 0 && node.size() != length)) {
             throw new CheckpointFormatException(file, where + ": '" + key + "' must be " + expected
-                    + ", found " + node);
+                    + ", found " + (node == null ? "none" : kind(node)));
         }
         long[] values = new long[node.size()];
         for (int i = 0; i < values.length; i++) {
             JsonNode value = node.get(i);
             if (!value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() < 0) {
                 throw new CheckpointFormatException(file, where + ": '" + key + "' must be " + expected
-                        + ", found " + node);
+                        + ", found " + kind(value) + " at index " + i);
             }
             values[i] = value.longValue();
         }
@@ -343,15 +354,13 @@ public final class SafetensorsReader implements AutoCloseable {
         long covered = 0;
         for (TensorInfo info : entries) {
             if (info.begin() > covered) {
-                throw new CheckpointFormatException(file, "tensor '" + info.name() + "' starts at data byte "
-                        + info.begin() + " but " + (previous == null ? "the data section starts at 0"
-                                : "'" + previous.name() + "' ends at " + covered)
+                throw new CheckpointFormatException(file, "a tensor starts at data byte " + info.begin() + " but "
+                        + (previous == null ? "the data section starts at 0" : "the one before ends at " + covered)
                         + ": tensors must cover the data section without holes");
             }
             if (info.begin() < covered) {
-                throw new CheckpointFormatException(file, "tensor '" + info.name() + "' [" + info.begin() + ", "
-                        + info.end() + ") overlaps '" + previous.name() + "' [" + previous.begin() + ", "
-                        + previous.end() + ")");
+                throw new CheckpointFormatException(file, "the tensor at data bytes [" + info.begin() + ", "
+                        + info.end() + ") overlaps the one at [" + previous.begin() + ", " + previous.end() + ")");
             }
             covered = info.end();
             previous = info;
@@ -368,5 +377,9 @@ public final class SafetensorsReader implements AutoCloseable {
                     + "); safetensors requires the tensors to cover the file to its end");
         }
         return Collections.unmodifiableMap(byName);
+    }
+
+    private static String kind(JsonNode node) {
+        return node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -87,7 +87,7 @@ public final class FetchData implements Stage {
     @Override
     public Output run(StageContext ctx) throws Exception {
         SampleSource source = source(ctx.params());
-        SampleLoad load = source.load();
+        SampleLoad load = source.load(ctx::cancelRequested);
         Path target = ctx.workDir().resolve("data").resolve(SNAPSHOT + ".jsonl");
         Snapshot snap = SnapshotWriter.write(load.samples(), target);
         Artifact a = ctx.artifact(SNAPSHOT, snap.path());

@@ -17,6 +17,8 @@ import java.util.HexFormat;
 import java.util.Set;
 import sn37.miner.chain.Ss58;
 import sn37.miner.chain.crypto.Sr25519Keypair;
+import sn37.miner.io.InputFileException;
+import sn37.miner.io.InputFiles;
 
 /**
  * Bittensor wallet files: the hotkey at {@code <wallets>/<wallet name>/hotkeys/<hotkey name>}, JSON with
@@ -69,7 +71,9 @@ public final class Wallet {
                 throw new WalletException("hotkey file " + file + " is " + Files.size(file) + " bytes; a Bittensor key file"
                         + " is a few hundred: check --wallet.path, --wallet.name and --wallet.hotkey");
             }
-            return Files.readAllBytes(file);
+            return InputFiles.readAll(file, MAX_KEYFILE_BYTES, "hotkey file");
+        } catch (InputFileException e) {
+            throw new WalletException(e.getMessage() + ": check --wallet.path, --wallet.name and --wallet.hotkey");
         } catch (IOException e) {
             throw new WalletException("cannot read hotkey file " + file + ": " + e.getClass().getSimpleName()
                     + "; check its permissions", e);
@@ -113,19 +117,21 @@ public final class Wallet {
         for (String field : new String[] {"publicKey", "accountId"}) {
             byte[] declared = hex32(file, json, field, false);
             if (declared != null && !MessageDigest.isEqual(declared, derived)) {
-                throw mismatch(file, field + " 0x" + HexFormat.of().formatHex(declared), ss58);
+                throw mismatch(file, field, ss58);
             }
         }
         JsonNode address = json.get("ss58Address");
         if (address != null && !address.isNull() && !address.asText().equals(ss58)) {
-            throw mismatch(file, "ss58Address " + address.asText(), ss58);
+            throw mismatch(file, "ss58Address", ss58);
         }
         return new Hotkey(walletName, hotkeyName, file, keypair, ss58);
     }
 
-    private static WalletException mismatch(Path file, String declared, String derived) {
-        return new WalletException("hotkey file " + file + " declares " + declared + ", but its secretSeed gives the key "
-                + derived + ": the file is damaged or was edited; restore it from a backup or regenerate the hotkey");
+    /** The declared value is the file's text and is not repeated; the derived address is computed, not read. */
+    private static WalletException mismatch(Path file, String field, String derived) {
+        return new WalletException("hotkey file " + file + ": its " + field + " does not match the key its secretSeed"
+                + " gives (" + derived + "): the file is damaged or was edited; restore it from a backup or regenerate"
+                + " the hotkey");
     }
 
     /** A {@code 0x}-prefixed 32-byte hex field; null when optional and absent. The value never enters a message. */

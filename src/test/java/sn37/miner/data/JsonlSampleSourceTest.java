@@ -1,6 +1,7 @@
 package sn37.miner.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -116,7 +117,7 @@ class JsonlSampleSourceTest {
         assertTrue(examples.get(1).startsWith("line 3: expected a JSON object, got an array"), examples.get(1));
         assertEquals("line 5: no \"challenge\" field", examples.get(2));
         assertEquals("line 6: challenge is a number, expected a string", examples.get(3));
-        assertEquals("line 7: reference 'E' is not one of A-D", examples.get(4));
+        assertEquals("line 7: reference is a string of 1 character, not one of A-D", examples.get(4));
     }
 
     @Test
@@ -139,7 +140,8 @@ class JsonlSampleSourceTest {
     void lowerCaseReferenceExampleSaysUpperCase() throws IOException {
         Path file = write(GOOD_1, "{\"challenge\":\"Q\",\"reference\":\"a\"}");
 
-        assertEquals(List.of("line 2: reference 'a' is not one of A-D (exactly one upper-case letter)"),
+        assertEquals(List.of("line 2: reference is a string of 1 character, not one of A-D (expected exactly one"
+                + " upper-case letter, no spaces)"),
                 JsonlSampleSource.of(file).load().examples());
     }
 
@@ -152,7 +154,7 @@ class JsonlSampleSourceTest {
 
         assertEquals(1, load.samples().size());
         assertEquals(Map.of("task not multi_choice", 1), load.droppedByReason());
-        assertEquals(List.of("line 2: task 'qa' is not multi_choice"), load.examples());
+        assertEquals(List.of("line 2: task is a string of 2 characters, not \"multi_choice\""), load.examples());
     }
 
     @Test
@@ -167,19 +169,21 @@ class JsonlSampleSourceTest {
     }
 
     @Test
-    void examplesNeverEchoMoreThanEightyCharsOfARow() throws IOException {
-        String longJunk = "{\"challenge\": \"" + "x".repeat(500);
-        String longReference = "{\"challenge\":\"Q\",\"reference\":\"" + "Z".repeat(500) + "\"}";
-        Path file = write(GOOD_1, longJunk, longReference);
+    void examplesNeverEchoTheTextOfARow() throws IOException {
+        String junk = "HF_ACCESS_TOKEN=hf_CANARYjunk" + "x".repeat(500);
+        String badReference = "{\"challenge\":\"Q\",\"reference\":\"hf_CANARYref\"}";
+        String badTask = "{\"task\":\"hf_CANARYtask\",\"challenge\":\"Q\",\"reference\":\"A\"}";
+        String scalar = "\"hf_CANARYscalar\"";
+        Path file = write(GOOD_1, junk, badReference, badTask, scalar);
 
         List<String> examples = JsonlSampleSource.of(file).load().examples();
 
-        assertEquals(2, examples.size());
+        assertEquals(4, examples.size());
+        assertTrue(examples.get(0).matches("line 2: malformed JSON at column \\d+: unquoted text where a JSON value"
+                + " was expected"), examples.get(0));
         for (String example : examples) {
-            assertTrue(example.length() < 150, example);
+            assertFalse(example.contains("CANARY") || example.contains("HF_ACCESS"), example);
         }
-        assertTrue(examples.get(1).contains("Z".repeat(80) + "..."), examples.get(1));
-        assertTrue(!examples.get(1).contains("Z".repeat(81)), examples.get(1));
     }
 
     @Test
@@ -196,7 +200,8 @@ class JsonlSampleSourceTest {
         assertTrue(msg.startsWith("no valid multiple-choice row in jsonl:" + file + ": 4 rows read"), msg);
         assertTrue(msg.contains("dropped: malformed JSON 2, not a JSON object 1, reference not one of A-D 1"), msg);
         assertTrue(msg.contains("e.g. line 1: malformed JSON"), msg);
-        assertTrue(msg.contains("line 2: reference 'E' is not one of A-D"), msg);
+        assertTrue(msg.contains("line 2: reference is a string of 1 character, not one of A-D"), msg);
+        assertFalse(msg.contains("not json") || msg.contains("{bad"), msg);
     }
 
     @Test
@@ -222,7 +227,8 @@ class JsonlSampleSourceTest {
     void directoryPathFailsNamingThePath() {
         DataSourceException e = assertThrows(DataSourceException.class, () -> JsonlSampleSource.of(dir).load());
 
-        assertTrue(e.getMessage().startsWith("SN1 data path is a directory: " + dir), e.getMessage());
+        assertTrue(e.getMessage().startsWith("SN1 data file " + dir + " is a directory, not a regular file"),
+                e.getMessage());
     }
 
     @Test

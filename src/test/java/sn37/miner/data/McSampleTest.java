@@ -24,7 +24,7 @@ class McSampleTest {
     void rejectsReferenceOutsideAtoD() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new McSample("Q", "E"));
 
-        assertEquals("reference must be one of A-D, got 'E'", e.getMessage());
+        assertEquals("reference must be one of A-D, got a string of length 1", e.getMessage());
     }
 
     @Test

@@ -159,7 +159,8 @@ class SnapshotWriterTest {
 
         IOException e = assertThrows(IOException.class, () -> SnapshotWriter.read(file));
 
-        assertEquals("snapshot " + file + " line 2: reference 'E' is not one of A-D", e.getMessage());
+        assertEquals("snapshot " + file + " line 2: reference is a string of 1 character, not one of A-D",
+                e.getMessage());
     }
 
     @Test

@@ -79,7 +79,7 @@ class CheckpointDirTest {
     void rejectsAMissingShard() throws IOException {
         SafetensorsWriter.write(model.resolve("a.safetensors"), List.of(floats("x", 1)));
         writeIndex("\"x\": \"a.safetensors\", \"y\": \"b.safetensors\"");
-        CheckpointFormatException e = rejects("names shard b.safetensors, which is missing");
+        CheckpointFormatException e = rejects("weight_map names a shard file that is missing");
         assertTrue(e.getMessage().startsWith(model.resolve(CheckpointDir.INDEX).toString()), e.getMessage());
     }
 
@@ -88,7 +88,7 @@ class CheckpointDirTest {
         SafetensorsWriter.write(model.resolve("a.safetensors"), List.of(floats("x", 1)));
         SafetensorsWriter.write(model.resolve("b.safetensors"), List.of(floats("x", 1), floats("y", 2)));
         writeIndex("\"x\": \"a.safetensors\", \"y\": \"b.safetensors\"");
-        rejects("tensor 'x' appears in both a.safetensors and b.safetensors");
+        rejects("a tensor appears in both a.safetensors and b.safetensors");
     }
 
     @Test
@@ -96,7 +96,7 @@ class CheckpointDirTest {
         SafetensorsWriter.write(model.resolve("a.safetensors"), List.of(floats("x", 1)));
         SafetensorsWriter.write(model.resolve("b.safetensors"), List.of(floats("y", 2)));
         writeIndex("\"x\": \"a.safetensors\", \"y\": \"b.safetensors\", \"w\": \"b.safetensors\"");
-        CheckpointFormatException e = rejects("maps tensor 'w' to this shard, which does not contain it");
+        CheckpointFormatException e = rejects("maps a tensor to this shard that it does not contain");
         assertTrue(e.getMessage().startsWith(model.resolve("b.safetensors").toString()), e.getMessage());
     }
 
@@ -104,13 +104,13 @@ class CheckpointDirTest {
     void rejectsAShardTensorTheIndexLeavesOut() throws IOException {
         SafetensorsWriter.write(model.resolve("a.safetensors"), List.of(floats("x", 1), floats("stray", 0)));
         writeIndex("\"x\": \"a.safetensors\"");
-        rejects("a.safetensors: holds tensor 'stray', which model.safetensors.index.json does not list");
+        rejects("a.safetensors: holds a tensor that model.safetensors.index.json does not list");
     }
 
     @Test
     void rejectsIndexEntriesThatAreNotFilesOfTheDirectory() throws IOException {
         writeIndex("\"x\": \"../elsewhere.safetensors\"");
-        rejects("weight_map entry for 'x' must be the name of a file in this directory");
+        rejects("every weight_map value must be the name of a file in this directory");
         writeIndex("");
         rejects("'weight_map' must be a non-empty object");
     }
@@ -141,7 +141,7 @@ class CheckpointDirTest {
         Files.writeString(model.resolve("config.json"), "{\"architectures\": \"LlamaForCausalLM\"}");
         rejects("config.json: 'architectures' must be an array of class names");
         Files.writeString(model.resolve("config.json"), "{\"architectures\": [\"A\"], \"a\": 1, \"a\": 2}");
-        rejects("config.json: not valid JSON", "Duplicate field 'a'");
+        rejects("config.json: not valid JSON", "a key appears twice");
         Files.writeString(model.resolve("config.json"), "[]");
         rejects("config.json: expected a JSON object");
     }

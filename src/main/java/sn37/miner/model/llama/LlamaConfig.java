@@ -59,14 +59,14 @@ public record LlamaConfig(
         }
         String architecture = architectures.get(0);
         if (!ARCHITECTURES.contains(architecture)) {
-            throw new UnsupportedModelException("architecture " + architecture + " is not supported: this miner"
-                    + " loads and trains " + LLAMA + " and " + MISTRAL + " (config.json 'architectures' = "
-                    + architectures + ")");
+            // the name is the file's text, so it is not repeated here
+            throw new UnsupportedModelException("config.json 'architectures'[0] is not a supported architecture:"
+                    + " this miner loads and trains " + LLAMA + " and " + MISTRAL);
         }
         boolean mistral = architecture.equals(MISTRAL);
         String act = json.path("hidden_act").asText("silu");
         if (!act.equals("silu")) {
-            throw new UnsupportedModelException("config.json: hidden_act '" + act + "' is not supported (only silu,"
+            throw new UnsupportedModelException("config.json: this hidden_act is not supported (only silu,"
                     + " the SwiGLU of Llama and Mistral)");
         }
         double dropout = json.path("attention_dropout").asDouble(0);
@@ -157,7 +157,7 @@ public record LlamaConfig(
             return fallback;
         }
         if (!node.canConvertToInt() || !node.isIntegralNumber() || node.intValue() < 1) {
-            throw new UnsupportedModelException("config.json: '" + key + "' must be a positive integer, found " + node);
+            throw new UnsupportedModelException("config.json: '" + key + "' must be a positive integer, found " + shown(node));
         }
         return node.intValue();
     }
@@ -168,7 +168,7 @@ public record LlamaConfig(
             return fallback;
         }
         if (!node.isNumber() || !(node.doubleValue() > 0) || Double.isInfinite(node.doubleValue())) {
-            throw new UnsupportedModelException("config.json: '" + key + "' must be a positive number, found " + node);
+            throw new UnsupportedModelException("config.json: '" + key + "' must be a positive number, found " + shown(node));
         }
         return node.doubleValue();
     }
@@ -179,8 +179,16 @@ public record LlamaConfig(
             return fallback;
         }
         if (!node.isBoolean()) {
-            throw new UnsupportedModelException("config.json: '" + key + "' must be true or false, found " + node);
+            throw new UnsupportedModelException("config.json: '" + key + "' must be true or false, found " + shown(node));
         }
         return node.booleanValue();
+    }
+
+    /** A number or boolean as it is; any other value only by its kind, since its text could be anything. */
+    private static String shown(JsonNode node) {
+        if (node.isNumber() || node.isBoolean()) {
+            return node.toString();
+        }
+        return node.isTextual() ? "a string" : node.isArray() ? "an array" : node.isObject() ? "an object" : "null";
     }
 }

@@ -38,14 +38,14 @@ public record Rope(double theta, String type, double factor, double lowFreqFacto
         if (!scaling.isObject()) {
             if (!scaling.isMissingNode() && !scaling.isNull()) {
                 throw new UnsupportedModelException("config.json: rope_scaling must be an object or null, found "
-                        + scaling);
+                        + scaling.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
             }
             return unscaled(theta);
         }
         String type = scaling.has("rope_type") ? scaling.path("rope_type").asText()
                 : scaling.path("type").asText("default");
         if (!TYPES.contains(type)) {
-            throw new UnsupportedModelException("config.json: rope type '" + type + "' is not supported (supported: "
+            throw new UnsupportedModelException("config.json: this rope type is not supported (supported: "
                     + "default, linear, llama3); use a model whose rope_scaling is one of these");
         }
         if (scaling.has("partial_rotary_factor") && number(scaling, "partial_rotary_factor") != 1.0) {
@@ -106,7 +106,7 @@ public record Rope(double theta, String type, double factor, double lowFreqFacto
         JsonNode value = node.get(key);
         if (value == null || !value.isNumber()) {
             throw new UnsupportedModelException("config.json: rope setting '" + key + "' must be a number, found "
-                    + value);
+                    + (value == null ? "none" : value.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
         }
         return value.doubleValue();
     }

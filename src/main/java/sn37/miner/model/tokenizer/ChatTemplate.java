@@ -45,19 +45,27 @@ public final class ChatTemplate {
         RenderResult result = JINJAVA.renderForResult(source, bindings);
         for (TemplateError error : result.getErrors()) {
             if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
-                throw new ChatTemplateException("chat template failed: " + raisedMessage(error));
+                throw failure(error);
             }
         }
         return result.getOutput();
     }
 
-    private static String raisedMessage(TemplateError error) {
+    /**
+     * The template is a file's text, and so are its {@code raise_exception} messages and Jinjava's excerpts: the
+     * message gives the line and the kind of failure only, and the raised text is kept apart.
+     */
+    private static ChatTemplateException failure(TemplateError error) {
+        String line = error.getLineno() > 0 ? " at template line " + error.getLineno() : "";
         for (Throwable cause = error.getException(); cause != null; cause = cause.getCause()) {
             if (cause instanceof TemplateRaised raised) {
-                return raised.getMessage();
+                return new ChatTemplateException("chat template failed" + line + ": the template called"
+                        + " raise_exception (the chat does not fit its rules)", raised.getMessage());
             }
         }
-        return error.getMessage();
+        String reason = error.getReason() == null ? "error"
+                : error.getReason().name().toLowerCase(Locale.ROOT).replace('_', ' ');
+        return new ChatTemplateException("chat template failed" + line + ": " + reason, null);
     }
 
     /** The template's own {@code raise_exception(message)}: stops rendering with that message. */
@@ -120,10 +128,18 @@ public final class ChatTemplate {
         }
     }
 
-    /** Rendering failed; the message is the template's own or Jinjava's. */
+    /** Rendering failed; the message says where and what kind, never the template's text. */
     public static final class ChatTemplateException extends IllegalArgumentException {
-        public ChatTemplateException(String message) {
+        private final transient String raised;
+
+        ChatTemplateException(String message, String raised) {
             super(message);
+            this.raised = raised;
+        }
+
+        /** The message the template passed to {@code raise_exception}, or null; never put into an error text. */
+        public String raised() {
+            return raised;
         }
     }
 }

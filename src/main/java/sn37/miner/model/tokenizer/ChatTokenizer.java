@@ -4,6 +4,7 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,6 +15,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import sn37.miner.io.InputFiles;
+import sn37.miner.io.JsonSyntax;
 
 /**
  * A Hugging Face fast tokenizer (DJL's binding of the Rust {@code tokenizers}, loaded from a file,
@@ -35,6 +38,8 @@ public final class ChatTokenizer implements AutoCloseable {
     private static final Map<String, String> OPTIONS =
             Map.of("truncation", "false", "padding", "false", "addSpecialTokens", "false");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** tokenizer.json of a 256k vocabulary is about 35 MB; tokenizer_config.json is far smaller. */
+    static final long MAX_TOKENIZER_BYTES = 128 * InputFiles.MIB;
 
     private final HuggingFaceTokenizer tokenizer;
     private final ChatTemplate template;
@@ -63,8 +68,8 @@ public final class ChatTokenizer implements AutoCloseable {
         }
         long[] ids = encode(eos);
         if (ids.length != 1) {
-            throw new TokenizerException(source + ": eos_token " + eos + " encodes to " + ids.length
-                    + " ids; it must be one token");
+            throw new TokenizerException(source + ": the eos_token of " + TOKENIZER_CONFIG + " encodes to "
+                    + ids.length + " ids; it must be one token");
         }
         this.eosTokenId = ids[0];
         this.vocabularySize = vocabularySize(tokenizerJson);
@@ -108,13 +113,16 @@ public final class ChatTokenizer implements AutoCloseable {
                     + " beside " + TOKENIZER_JSON + " (it names the eos token and the chat template)");
         }
         JsonNode config = readJson(configFile);
-        JsonNode tokenizerJson = readJson(file);
+        byte[] tokenizerBytes = InputFiles.readAll(file, MAX_TOKENIZER_BYTES, TOKENIZER_JSON);
+        JsonNode tokenizerJson = parseJson(file, tokenizerBytes);
         HuggingFaceTokenizer tokenizer;
-        try {
-            tokenizer = HuggingFaceTokenizer.newInstance(file, OPTIONS);
+        try (InputStream in = new ByteArrayInputStream(tokenizerBytes)) {
+            tokenizer = HuggingFaceTokenizer.newInstance(in, OPTIONS);
         } catch (RuntimeException e) {
+            // The library's (serde) message can quote the file ("unknown variant `...`"): keep only where.
             throw new TokenizerException(file + " is not a fast tokenizer the Hugging Face tokenizers library can"
-                    + " load (" + e.getMessage() + "): use the tokenizer.json that transformers saves with the model");
+                    + " load" + location(e.getMessage()) + ": use the tokenizer.json that transformers saves with"
+                    + " the model");
         }
         try {
             return new ChatTokenizer(tokenizer, tokenizerJson, config, template(dir, config), dir.toString());
@@ -125,13 +133,23 @@ public final class ChatTokenizer implements AutoCloseable {
     }
 
     private static JsonNode readJson(Path file) throws IOException {
+        return parseJson(file, InputFiles.readAll(file, MAX_TOKENIZER_BYTES, file.getFileName().toString()));
+    }
+
+    private static JsonNode parseJson(Path file, byte[] bytes) {
         try {
-            return JSON.readTree(file.toFile());
-        } catch (JacksonException e) {
-            String at = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ")";
-            throw new TokenizerException(file + " is not valid JSON: " + e.getOriginalMessage() + at);
+            return JSON.readTree(bytes);
+        } catch (IOException e) {
+            String at = e instanceof JacksonException j ? JsonSyntax.describe(j) : "unreadable";
+            throw new TokenizerException(file + " is not valid JSON (" + at + ")");
         }
+    }
+
+    /** " (line 3, column 7)" from a serde message, or nothing: the rest of such a message is not repeated. */
+    static String location(String message) {
+        java.util.regex.Matcher m = message == null ? null
+                : java.util.regex.Pattern.compile("line (\\d+),? column (\\d+)").matcher(message);
+        return m != null && m.find() ? " (line " + m.group(1) + ", column " + m.group(2) + ")" : "";
     }
 
     /** The model directory's own tokenizer when it has one, else the competition's. */
@@ -205,12 +223,12 @@ public final class ChatTokenizer implements AutoCloseable {
             }
         }
         Path jinja = dir.resolve("chat_template.jinja");
-        if (Files.isRegularFile(jinja)) {
-            return Files.readString(jinja);
+        if (Files.exists(jinja)) {
+            return InputFiles.readUtf8(jinja, InputFiles.SMALL_FILE_CAP, "chat_template.jinja");
         }
         Path json = dir.resolve("chat_template.json");
-        if (Files.isRegularFile(json)) {
-            return JSON.readTree(json.toFile()).path("chat_template").textValue();
+        if (Files.exists(json)) {
+            return readJson(json).path("chat_template").textValue();
         }
         return null;
     }

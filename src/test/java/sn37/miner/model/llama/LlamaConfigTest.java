@@ -21,17 +21,19 @@ class LlamaConfigTest {
             "low_freq_factor", 1.0, "high_freq_factor", 4.0, "original_max_position_embeddings", 32);
 
     @Test
-    void rejectsAnUnsupportedArchitectureByName() {
+    void rejectsAnUnsupportedArchitectureWithoutQuotingTheFile() {
         UnsupportedModelException e = assertThrows(UnsupportedModelException.class,
                 () -> TinyConfigs.llamaConfig(Map.of("architectures", List.of("GPTNeoXForCausalLM"))));
-        assertTrue(e.getMessage().contains("GPTNeoXForCausalLM"), e.getMessage());
+        assertTrue(e.getMessage().contains("'architectures'[0] is not a supported architecture"), e.getMessage());
         assertTrue(e.getMessage().contains("LlamaForCausalLM"), e.getMessage());
+        assertFalse(e.getMessage().contains("GPTNeoX"), "the file's text in: " + e.getMessage());
     }
 
     @Test
     void rejectsSettingsItDoesNotComputeNamingThem() {
-        assertMessage(Map.of("hidden_act", "gelu"), "gelu");
-        assertMessage(Map.of("rope_scaling", Map.of("rope_type", "yarn", "factor", 4.0)), "yarn");
+        assertMessage(Map.of("hidden_act", "gelu"), "this hidden_act is not supported");
+        assertMessage(Map.of("rope_scaling", Map.of("rope_type", "yarn", "factor", 4.0)), "this rope type");
+        assertMessage(Map.of("vocab_size", "hf_CANARY"), "'vocab_size' must be a positive integer, found a string");
         assertMessage(Map.of("num_key_value_heads", 3), "num_key_value_heads 3");
         assertMessage(Map.of("attention_dropout", 0.1), "attention_dropout");
         Map<String, Object> noHidden = new HashMap<>();
