@@ -16,10 +16,13 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sn37.miner.io.InputFileException;
 
 class JsonlSampleSourceTest {
 
@@ -314,6 +317,59 @@ class JsonlSampleSourceTest {
 
         assertEquals(challenge, sample.challenge());
         assertTrue(sample.challenge().endsWith("Answer: "));
+    }
+
+    @Test
+    void aCharacterDeviceIsRefusedBeforeAnyByteIsRead() {
+        Path zero = Path.of("/dev/zero");
+        Assumptions.assumeTrue(Files.exists(zero), "needs /dev/zero");
+
+        DataSourceException e = assertThrows(DataSourceException.class, () -> JsonlSampleSource.of(zero).load());
+
+        assertTrue(e.getMessage().startsWith("SN1 data file /dev/zero is a character device, not a regular file"),
+                e.getMessage());
+    }
+
+    @Test
+    void aLineLongerThanTheCapFailsNamingTheLineAndTheLimit() throws IOException {
+        Path file = write(GOOD_1, "{\"challenge\":\"" + "x".repeat(3000) + "\",\"reference\":\"A\"}", GOOD_2);
+
+        InputFileException e = assertThrows(InputFileException.class,
+                () -> JsonlSampleSource.of(file).withSizeLimits(2048, 1L << 20).load());
+
+        assertEquals("line 2 of jsonl:" + file + " is longer than the 2 KiB limit per line (expected JSONL: one JSON"
+                + " object per line)", e.getMessage());
+    }
+
+    @Test
+    void aFileLargerThanTheCapFailsNamingTheLimit() throws IOException {
+        Path file = write(GOOD_1, GOOD_2, GOOD_1.replace("Q1", "Q3"));
+
+        InputFileException e = assertThrows(InputFileException.class,
+                () -> JsonlSampleSource.of(file).withSizeLimits(1024, 100).load());
+
+        assertEquals("jsonl:" + file + " is larger than the 100 bytes limit for a data file", e.getMessage());
+    }
+
+    @Test
+    void theDefaultCapsAreSixteenMibPerLineAndFourGibPerFile() {
+        assertEquals(16 << 20, JsonlSampleSource.MAX_LINE_BYTES);
+        assertEquals(4L << 30, JsonlSampleSource.MAX_FILE_BYTES);
+    }
+
+    @Test
+    void aCancelWhileReadingStopsTheLoad() throws IOException {
+        Path file = dir.resolve("big.jsonl");
+        String row = GOOD_1 + "\n";
+        Files.writeString(file, row.repeat(3 * Utf8Lines.CANCEL_CHECK_BYTES / row.length()));
+        int[] polls = new int[1];
+
+        CancellationException e = assertThrows(CancellationException.class,
+                () -> JsonlSampleSource.of(file).load(() -> ++polls[0] >= 2));
+
+        assertEquals(2, polls[0], "polled once at the start and once after " + Utf8Lines.CANCEL_CHECK_BYTES);
+        assertTrue(e.getMessage().startsWith("reading jsonl:" + file + " cancelled on request after "),
+                e.getMessage());
     }
 
     @Test
