@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.function.BooleanSupplier;
+import sn37.miner.io.InputFileException;
 import sn37.miner.io.InputFiles;
 
 /**
@@ -132,8 +133,12 @@ public final class JsonlSampleSource implements SampleSource {
             return in;
         }
         try {
+            if (InputFiles.requireRegularFile(file, "SN1 data file") > sizes.maxFileBytes()) {
+                throw new DataSourceException("SN1 data file " + file + " is larger than the "
+                        + InputFiles.limit(sizes.maxFileBytes()) + " limit for a data file (" + EXPECTED + ")");
+            }
             return InputFiles.open(file, "SN1 data file");
-        } catch (sn37.miner.io.InputFileException e) {
+        } catch (InputFileException e) {
             throw new DataSourceException(e.getMessage() + " (" + EXPECTED + ")", e);
         } catch (NoSuchFileException e) {
             throw new DataSourceException("SN1 data file not found: " + file + " (" + EXPECTED + ")", e);

@@ -67,7 +67,10 @@ public record ModelFileSet(Path dir, List<String> files, List<String> ignored, S
             chosen.add(TransformersFiles.INDEX);
             for (String shard : TransformersFiles.shardsOf(read(dir.resolve(TransformersFiles.INDEX)), where)) {
                 if (!all.contains(shard)) {
-                    throw new PublishException(where + ": " + TransformersFiles.INDEX + " names shard " + shard
+                    // only a name of save_pretrained's own form is repeated: the index is the user's file
+                    String named = shard.matches("model-\\d{1,6}-of-\\d{1,6}\\.safetensors") ? "shard " + shard
+                            : "a shard";
+                    throw new PublishException(where + ": " + TransformersFiles.INDEX + " names " + named
                             + ", which is missing; copy the complete save_pretrained output");
                 }
                 chosen.add(shard);

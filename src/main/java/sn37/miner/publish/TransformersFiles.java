@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import sn37.miner.io.JsonSyntax;
 import sn37.miner.model.CheckpointDir;
 import sn37.miner.model.ShardPlan;
 
@@ -47,7 +48,9 @@ public final class TransformersFiles {
         try {
             map = JSON.readTree(indexJson).path("weight_map");
         } catch (IOException e) {
-            throw new PublishException(where + ": " + INDEX + " is not valid JSON (" + e.getMessage()
+            // Jackson's message quotes the file's text
+            String why = e instanceof com.fasterxml.jackson.core.JacksonException j ? JsonSyntax.describe(j) : "unreadable";
+            throw new PublishException(where + ": " + INDEX + " is not valid JSON (" + why
                     + "); write the model again with save_pretrained");
         }
         if (!map.isObject() || map.isEmpty()) {
@@ -58,8 +61,8 @@ public final class TransformersFiles {
         map.forEach(value -> {
             String shard = value.asText();
             if (!SHARD_NAME.matcher(shard).matches()) {
-                throw new PublishException(where + ": " + INDEX + " names shard '" + shard + "'; expected a"
-                        + " .safetensors file next to the index");
+                throw new PublishException(where + ": " + INDEX + " names a shard that is not a .safetensors file"
+                        + " next to the index");
             }
             shards.add(shard);
         });

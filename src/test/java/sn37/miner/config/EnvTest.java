@@ -29,6 +29,21 @@ class EnvTest {
     }
 
     @Test
+    void badDotEnvLineNeverQuotesTheFile() throws Exception {
+        Files.writeString(dir.resolve(".env"), "HF_ACCESS_TOKEN=hf_secret1\nroot:hf_secret2:0:0\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> Env.load(dir));
+        assertEquals(dir.resolve(".env") + " line 2: expected KEY=value", e.getMessage());
+    }
+
+    @Test
+    void dotEnvPastItsSizeLimitIsRefusedNamingTheLimit() throws Exception {
+        Files.writeString(dir.resolve(".env"), "A=" + "x".repeat((int) Env.MAX_DOT_ENV_BYTES));
+        ConfigException e = assertThrows(ConfigException.class, () -> Env.parseDotEnv(dir.resolve(".env")));
+        assertEquals(".env file " + dir.resolve(".env") + " is larger than the 1 MiB limit for such a file",
+                e.getMessage());
+    }
+
+    @Test
     void hfTokenFallsBackToTheStandardName() {
         Secrets s = Secrets.from(Env.of(Map.of("HF_TOKEN", "hf_std")));
         assertEquals("hf_std", s.requireHfToken().reveal());

@@ -345,10 +345,20 @@ class JsonlSampleSourceTest {
     void aFileLargerThanTheCapFailsNamingTheLimit() throws IOException {
         Path file = write(GOOD_1, GOOD_2, GOOD_1.replace("Q1", "Q3"));
 
-        InputFileException e = assertThrows(InputFileException.class,
+        DataSourceException e = assertThrows(DataSourceException.class,
                 () -> JsonlSampleSource.of(file).withSizeLimits(1024, 100).load());
 
-        assertEquals("jsonl:" + file + " is larger than the 100 bytes limit for a data file", e.getMessage());
+        assertTrue(e.getMessage().startsWith("SN1 data file " + file + " is larger than the 100 bytes limit for a data"
+                + " file"), e.getMessage());
+    }
+
+    @Test
+    void aFileThatGrowsPastTheCapWhileReadIsStoppedAtTheCap() throws IOException {
+        InputFileException e = assertThrows(InputFileException.class, () -> Utf8Lines.read(
+                new java.io.ByteArrayInputStream((GOOD_1 + "\n").repeat(10).getBytes(StandardCharsets.UTF_8)),
+                "jsonl:growing", new Utf8Lines.Limits(1024, 100), () -> false, (n, text) -> true));
+
+        assertEquals("jsonl:growing is larger than the 100 bytes limit for a data file", e.getMessage());
     }
 
     @Test
