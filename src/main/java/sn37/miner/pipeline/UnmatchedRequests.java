@@ -27,18 +27,19 @@ final class UnmatchedRequests {
     private UnmatchedRequests() {}
 
     static void install(CamelContext camel) {
-        // none without an HTTP server (the CLI's one-shot mode); the management port keeps its own answers
+        // none without an HTTP server (the CLI's one-shot mode)
         for (VertxPlatformHttpRouter router : camel.getRegistry().findByType(VertxPlatformHttpRouter.class)) {
-            if (router.isMainServer()) {
-                router.route().last().handler(ctx -> answer(router, ctx));
-                Long max = router.getServer().getMaxBodySize();
-                long limit = max == null ? BodyHandler.DEFAULT_BODY_LIMIT : max;
-                router.route().failureHandler(ctx -> failed(ctx, limit));
-            }
+            if (!router.isMainServer() && !router.isManagementServer()) continue;
+            String listed = router.isMainServer() ? "the paths are listed in /api/openapi.json"
+                    : "the management port serves /observe/health and /observe/metrics";
+            router.route().last().handler(ctx -> answer(router, ctx, listed));
+            Long max = router.getServer().getMaxBodySize();
+            long limit = max == null ? BodyHandler.DEFAULT_BODY_LIMIT : max;
+            router.route().failureHandler(ctx -> failed(ctx, limit));
         }
     }
 
-    private static void answer(Router router, RoutingContext ctx) {
+    private static void answer(Router router, RoutingContext ctx, String listed) {
         String path = ctx.normalizedPath();
         // the methods of the routes whose path matches, for the Allow header of a 405 (RFC 9110 §15.5.6)
         Set<String> allowed = new TreeSet<>();
@@ -54,10 +55,10 @@ final class UnmatchedRequests {
             if (!allowed.isEmpty()) ctx.response().putHeader("Allow", String.join(", ", allowed));
             body.put("error", "method not allowed");
             body.put("detail", ctx.request().method() + " is not allowed on " + Echo.quoted(path)
-                    + ": the methods are listed in /api/openapi.json");
+                    + "; " + listed);
         } else {
             body.put("error", "not found");
-            body.put("detail", "no API path " + Echo.quoted(path) + ": the paths are listed in /api/openapi.json");
+            body.put("detail", "no API path " + Echo.quoted(path) + ": " + listed);
         }
         send(ctx, pathKnown ? 405 : 404, body);
     }
@@ -74,6 +75,9 @@ final class UnmatchedRequests {
             body.put("error", "request body too large");
             body.put("detail", "the request body is over the limit of " + bodyLimit
                     + " bytes; run parameters are a small JSON object");
+        } else if (status == 404) {
+            body.put("error", "not found");
+            body.put("detail", "the request target is not a path of this server");
         } else if (status >= 400 && status < 500) {
             body.put("error", "bad request");
             body.put("detail", "the request could not be read (HTTP " + status + ")");

@@ -131,6 +131,15 @@ class ApiSecurityTest {
             assertTrue(a.status() == 404 || a.status() == 400, path + " -> " + a.status() + " " + a.body());
             jsonError(a.status(), "", a);
         }
+        for (String target : List.of("*", "../x")) jsonError(404, "not a path", send("GET", target, null));
+        // the management port answers in JSON too, and still serves health
+        for (String path : List.of("/%2e%2e/%2e%2e/etc/passwd", "/nope", "/observe/nope")) {
+            RawHttp.Answer a = RawHttp.send(t.managementPort, "GET", path, null, "Host", "127.0.0.1:" + t.managementPort);
+            jsonError(404, "/observe/health", a);
+        }
+        jsonError(405, "POST is not allowed", RawHttp.send(t.managementPort, "POST", "/observe/health", "",
+                "Host", "127.0.0.1:" + t.managementPort));
+        assertEquals(200, t.getManagement("/observe/health").statusCode());
     }
 
     @Test
