@@ -137,9 +137,10 @@ public final class RunApi {
 
     private static void refuse(String kind, String field, boolean given, String stage, String why) {
         if (given && !kind.equals(stage)) {
+            boolean pipeline = kind.equals(Run.PIPELINE);
             throw new ApiException(400, "field '" + field + "' is accepted only by a " + stage + " run alone (POST"
-                    + " /api/stages/" + stage + "), not by a " + (kind.equals(Run.PIPELINE) ? "pipeline" : kind)
-                    + " run: " + why);
+                    + " /api/stages/" + stage + "), not by a " + (pipeline ? "pipeline" : kind) + " run"
+                    + (pipeline ? ": " + why : ""));
         }
     }
 
