@@ -76,11 +76,13 @@
   // ---- API ----
 
   async function api(method, path, body) {
+    // the token goes with reads too; a POST says it is JSON and carries the header a cross-site form cannot send
     const headers = { Accept: 'application/json' };
+    const token = sessionStorage.getItem(TOKEN_KEY);
+    if (token) headers.Authorization = 'Bearer ' + token;
     if (method === 'POST') {
       headers['Content-Type'] = 'application/json';
-      const token = sessionStorage.getItem(TOKEN_KEY);
-      if (token) headers.Authorization = 'Bearer ' + token;
+      headers['X-Miner-Request'] = '1';
     }
     let res;
     try {
@@ -361,6 +363,8 @@
     token.addEventListener('input', () => {
       if (token.value) sessionStorage.setItem(TOKEN_KEY, token.value);
       else sessionStorage.removeItem(TOKEN_KEY);
+      runsShown = null;
+      tick(); // reads need the token too: show the runs as soon as it is there
     });
     $('error-close').addEventListener('click', () => clearError());
     $('resume').addEventListener('click', resume);

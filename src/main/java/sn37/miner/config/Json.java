@@ -1,6 +1,7 @@
 package sn37.miner.config;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -38,6 +39,8 @@ public final class Json {
     }
 
     private static ObjectMapper strictTypes(ObjectMapper m) {
+        // {"offline": true, "offline": false} is an error naming the field, not "the last one wins"
+        m.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         m.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
         for (CoercionInputShape shape : new CoercionInputShape[] {CoercionInputShape.Integer, CoercionInputShape.Float,
                 CoercionInputShape.Boolean}) {

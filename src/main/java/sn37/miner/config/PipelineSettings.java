@@ -4,6 +4,10 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /** The {@code pipeline.*} and server keys, typed and checked once at start-up. */
@@ -21,12 +25,16 @@ public record PipelineSettings(
         String sweeperCron,
         int sweeperMaxRetries,
         Duration backoffBase,
-        Duration backoffMax) {
+        Duration backoffMax,
+        List<String> allowedHosts,
+        String managementHost) {
+    private static final List<String> LOOPBACK_NAMES = List.of("127.0.0.1", "localhost", "[::1]");
+    private static final String WILDCARD_IPV4 = "0.0.0.0";
 
     public PipelineSettings {
         if (apiToken.isEmpty() && !isLoopback(serverHost)) {
             throw new ConfigException("camel.server.host is " + serverHost + ", which is not a loopback address:"
-                    + " set pipeline.api.token (or PIPELINE_API_TOKEN) so that mutating API calls need a bearer token");
+                    + " set pipeline.api.token (or PIPELINE_API_TOKEN) so that API calls need a bearer token");
         }
         if (backoffMax.compareTo(backoffBase) < 0) {
             throw new ConfigException("pipeline.sweeper.backoff-max-seconds must be >= pipeline.sweeper.backoff-base-seconds");
@@ -34,7 +42,8 @@ public record PipelineSettings(
     }
 
     public static PipelineSettings from(Settings s) {
-        String token = s.get("pipeline.api.token");
+        // a token of spaces would be a token anyone can guess: it counts as unset
+        String token = s.get("pipeline.api.token").strip();
         return new PipelineSettings(
                 s.home(),
                 s.path("pipeline.db.path"),
@@ -49,12 +58,59 @@ public record PipelineSettings(
                 s.get("pipeline.sweeper.cron"),
                 s.getInt("pipeline.sweeper.max-retries", 0, 1000),
                 Duration.ofSeconds(s.getInt("pipeline.sweeper.backoff-base-seconds", 1, 86_400)),
-                Duration.ofSeconds(s.getInt("pipeline.sweeper.backoff-max-seconds", 1, 7 * 86_400)));
+                Duration.ofSeconds(s.getInt("pipeline.sweeper.backoff-max-seconds", 1, 7 * 86_400)),
+                Arrays.stream(s.get("pipeline.api.allowed-hosts").split(",")).map(PipelineSettings::hostName)
+                        .filter(h -> !h.isEmpty()).toList(),
+                s.getBoolean("camel.management.enabled") ? s.get("camel.management.host") : "");
     }
 
-    /** Mutating API calls need the bearer token unless the server listens on loopback only. */
+    /** API calls need the bearer token unless the server listens on loopback only and none is set. */
     public boolean apiNeedsToken() {
         return !isLoopback(serverHost) || apiToken.isPresent();
+    }
+
+    /**
+     * The names a request's {@code Host} header may give (see {@link #hostName}), so that a page whose DNS name was
+     * rebound to this address cannot use the API: loopback names when bound to loopback or to every interface, the
+     * bound host, and {@code pipeline.api.allowed-hosts}. Bound to every interface, any IP address is accepted too
+     * ({@link #bindsEveryInterface}): an address is its own origin and cannot be rebound.
+     */
+    public List<String> hostNames() {
+        List<String> out = new ArrayList<>();
+        if (isLoopback(serverHost) || bindsEveryInterface()) out.addAll(LOOPBACK_NAMES);
+        if (!bindsEveryInterface() && !out.contains(hostName(serverHost))) out.add(hostName(serverHost));
+        for (String h : allowedHosts) if (!out.contains(h)) out.add(h);
+        return out;
+    }
+
+    public boolean bindsEveryInterface() {
+        String h = hostName(serverHost);
+        return h.equals(WILDCARD_IPV4) || h.equals("[::]") || h.equals("[0:0:0:0:0:0:0:0]");
+    }
+
+    /** Start-up warnings about the bind addresses: the management port's health and metrics need no token. */
+    public List<String> bindWarnings() {
+        if (managementHost.isEmpty() || isLoopback(managementHost)) return List.of();
+        return List.of("camel.management.host is " + managementHost + ", which is not a loopback address: health and"
+                + " metrics on the management port answer anyone who can reach it, without a token");
+    }
+
+    /** The host name of a Host header or a bind address: lower case, without port or trailing dot; IPv6 in brackets. */
+    public static String hostName(String host) {
+        String h = host.strip().toLowerCase(Locale.ROOT);
+        if (h.startsWith("[")) {
+            int end = h.indexOf(']');
+            return end < 0 ? "" : h.substring(0, end + 1);
+        }
+        if (h.indexOf(':') != h.lastIndexOf(':')) return "[" + h + "]"; // a bare IPv6 bind address
+        int colon = h.indexOf(':');
+        if (colon >= 0) h = h.substring(0, colon);
+        return h.endsWith(".") ? h.substring(0, h.length() - 1) : h;
+    }
+
+    /** An IPv4 address, or an IPv6 one in brackets, as {@link #hostName} gives them. */
+    public static boolean isIpLiteral(String name) {
+        return name.matches("(\\d{1,3}\\.){3}\\d{1,3}") || name.matches("\\[[0-9a-f:.]+\\]");
     }
 
     static boolean isLoopback(String host) {

@@ -25,9 +25,11 @@ public final class ApiErrors {
             status = a.status();
             error = switch (status) {
                 case 401 -> "unauthorized";
+                case 403 -> "forbidden";
                 case 404 -> "not found";
                 case 409 -> "conflict";
                 case 415 -> "unsupported media type";
+                case 422 -> "unprocessable request";
                 default -> "bad request";
             };
             detail = a.getMessage();

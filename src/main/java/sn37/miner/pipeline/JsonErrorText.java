@@ -73,6 +73,11 @@ final class JsonErrorText {
     static String clean(String message) {
         if (message == null) return "unreadable JSON";
         if (message.startsWith("Trailing token")) return "unexpected content after the JSON object";
+        if (message.startsWith("Duplicate field ")) {
+            String field = message.substring("Duplicate field ".length());
+            return "duplicate field " + (field.length() <= 200 ? field : field.substring(0, 200) + "...")
+                    + ": a field may appear once";
+        }
         String s = message
                 .replaceAll("\\s*\\(start marker at \\[Source: .*?; line: (\\d+), column: (\\d+)\\]\\)",
                         " (opened at line $1, column $2)")

@@ -46,7 +46,7 @@ public final class PipelineServer implements AutoCloseable {
         PipelineSettings ps = PipelineSettings.from(settings);
         RunParams scheduleParams;
         try {
-            scheduleParams = RunApi.parseParams(ps.scheduleParamsJson());
+            scheduleParams = RunApi.parseParams(sn37.miner.run.Run.PIPELINE, ps.scheduleParamsJson());
         } catch (Exception e) {
             throw new ConfigException("pipeline.schedule.params is not valid run parameters: " + e.getMessage());
         }

@@ -51,7 +51,7 @@ public final class RunApi {
                     + String.join(", ", StageNames.ORDER.stream().filter(stages::containsKey).toList()));
         }
         requireJson(ex);
-        RunParams params = parseParams(ex.getIn().getBody(String.class));
+        RunParams params = parseParams(stage, ex.getIn().getBody(String.class));
         List<String> needed = s.requires(params);
         if (!needed.isEmpty() && s.explicitInputs().isEmpty()) {
             throw new ApiException(400, "stage '" + stage + "' cannot run alone: it needs the outputs of "
@@ -67,7 +67,7 @@ public final class RunApi {
 
     private void submit(Exchange ex, String kind) throws JsonProcessingException {
         requireJson(ex);
-        submit(ex, kind, parseParams(ex.getIn().getBody(String.class)));
+        submit(ex, kind, parseParams(kind, ex.getIn().getBody(String.class)));
     }
 
     private void submit(Exchange ex, String kind, RunParams params) throws JsonProcessingException {
@@ -76,6 +76,7 @@ public final class RunApi {
             throw new ApiException(400, "Idempotency-Key must be 1 to 150 characters (got " + key.length() + ")");
         }
         RunStore.Created c = queue.submit(kind, params, "HTTP", key == null ? null : "http:" + key);
+        if (!c.created()) requireSameRequest(c.run(), kind, params);
         respond(ex, c.created() ? 202 : 200, Map.of("runId", c.run().id(), "status", c.run().status().name(),
                 "created", c.created()));
     }
@@ -101,6 +102,45 @@ public final class RunApi {
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
         } catch (CharacterCodingException e) {
             throw new ApiException(400, "the request body is not valid UTF-8: JSON must be sent as UTF-8 text");
+        }
+    }
+
+    /**
+     * A key names one request: the run found by it answers again only to the same kind and parameters (compared in
+     * their canonical form, the recorded params JSON), never to another body sent with a reused key.
+     */
+    private static void requireSameRequest(Run existing, String kind, RunParams params) throws JsonProcessingException {
+        if (!existing.kind().equals(kind) || !existing.paramsJson().equals(Json.mapper().writeValueAsString(params))) {
+            throw new ApiException(422, "this Idempotency-Key was already used for another request (run "
+                    + existing.id() + "): send a new key for a new request, or repeat the first request unchanged");
+        }
+    }
+
+    /** The run parameters of a run of {@code kind}: a pipeline or one stage (see {@link #refuseStageInputs}). */
+    static RunParams parseParams(String kind, String body) throws JsonProcessingException {
+        RunParams params = parseParams(body);
+        refuseStageInputs(kind, params);
+        return params;
+    }
+
+    /**
+     * {@code metric} and {@code upload_dir} stand in for the outputs of evaluate and train, so only the one-stage
+     * run that takes them may be given them: a pipeline run gated on a given number instead of its evaluation, or
+     * uploading another dir than the one it trained and evaluated, would publish an unevaluated model.
+     */
+    static void refuseStageInputs(String kind, RunParams params) {
+        refuse(kind, "metric", params.metric() != null, StageNames.GATE, "the gate of a pipeline run uses the"
+                + " metric of its evaluate stage");
+        refuse(kind, "upload_dir", params.uploadDir() != null, StageNames.UPLOAD, "a pipeline run uploads the model"
+                + " it trained and evaluated");
+    }
+
+    private static void refuse(String kind, String field, boolean given, String stage, String why) {
+        if (given && !kind.equals(stage)) {
+            boolean pipeline = kind.equals(Run.PIPELINE);
+            throw new ApiException(400, "field '" + field + "' is accepted only by a " + stage + " run alone (POST"
+                    + " /api/stages/" + stage + "), not by a " + (pipeline ? "pipeline" : kind) + " run"
+                    + (pipeline ? ": " + why : ""));
         }
     }
 

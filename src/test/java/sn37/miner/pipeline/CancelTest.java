@@ -43,7 +43,7 @@ class CancelTest {
     void cancelStopsARunningRunBeforeItsNextStageAndAQueuedOneAtOnce() throws Exception {
         SlowFetch fetch = new SlowFetch();
         try (TestServer t = TestServer.start(TestServer.settings(dir, Map.of()), List.of(fetch, new Gate()))) {
-            String body = "{\"offline\": true, \"metric\": 0.1, \"avg_loss_upload_threshold\": 0.5}";
+            String body = "{\"offline\": true, \"avg_loss_upload_threshold\": 0.5}";
             String running = Json.mapper().readTree(t.post("/api/runs", body).body()).get("runId").asText();
             assertTrue(fetch.entered.await(20, TimeUnit.SECONDS));
             String queued = Json.mapper().readTree(t.post("/api/runs", body).body()).get("runId").asText();

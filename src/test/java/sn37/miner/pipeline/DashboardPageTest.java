@@ -59,6 +59,11 @@ class DashboardPageTest {
 
     private static void drive(HeadlessChromium browser, TestServer t, String succeeded, String failed) throws Exception {
         browser.navigate("http://127.0.0.1:" + t.port + "/");
+        // reads need the token too: the page loads, says so, and lists the runs once the token is typed
+        assertTrue(browser.await("(e => e && !e.hidden && e.textContent)(document.getElementById('error'))", WAIT)
+                .asText().contains("unauthorized"));
+        assertEquals(0, browser.eval("document.querySelectorAll('#runs tbody tr').length").asInt());
+        browser.type("#token", TOKEN);
         browser.await("document.querySelectorAll('#runs tbody tr').length === 2", WAIT);
         JsonNode rows = browser.eval("[...document.querySelectorAll('#runs tbody tr')].map(r =>"
                 + " r.dataset.runId + ' ' + r.querySelector('.status').textContent)");
@@ -86,6 +91,7 @@ class DashboardPageTest {
         assertTrue(browser.eval("window.injected === undefined").asBoolean());
 
         // without the token the server refuses, and the page says so
+        browser.eval("(e => { e.value = ''; e.dispatchEvent(new Event('input')); })(document.getElementById('token'))");
         browser.click("#resume");
         assertTrue(browser.await("!document.getElementById('error').hidden && document.getElementById('error').textContent",
                 WAIT).asText().contains("unauthorized"));
@@ -95,7 +101,7 @@ class DashboardPageTest {
         browser.click("#resume");
         browser.await("document.getElementById('error').hidden", WAIT);
         assertEquals(2, t.awaitFinished(failed, WAIT).attempt(), "Resume started the run's second attempt");
-        assertEquals(2, Json.mapper().readTree(t.get("/api/runs/" + failed).body()).get("attempt").asInt());
+        assertEquals(2, Json.mapper().readTree(t.get("/api/runs/" + failed, "Authorization", "Bearer " + TOKEN).body()).get("attempt").asInt());
         assertEquals(TOKEN, browser.eval("sessionStorage.getItem('sn37.apiToken')").asText());
 
         // one stage alone from the form: a bad field is refused with the API's message, a good body starts a run

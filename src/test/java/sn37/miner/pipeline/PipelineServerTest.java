@@ -17,7 +17,11 @@ import sn37.miner.run.Run;
 import sn37.miner.run.RunStatus;
 import sn37.miner.stage.Artifact;
 
-/** The whole server over HTTP on loopback, with the real YAML routes and an H2 file database. */
+/**
+ * The whole server over HTTP on loopback, with the real YAML routes and an H2 file database. Evaluate is a stand-in
+ * that reports {@link TestStages.PassThrough#METRIC} (0.3): a threshold above it passes the gate, one at or below
+ * it rejects the run.
+ */
 class PipelineServerTest {
     @TempDir static Path dir;
     static TestServer t;
@@ -55,7 +59,7 @@ class PipelineServerTest {
 
     @Test
     void pipelineRunRecordsEveryStageAndItsSnapshotArtifact() throws Exception {
-        String runId = trigger("/api/runs", "{\"offline\": true, \"metric\": 0.7, \"avg_loss_upload_threshold\": 0.5}");
+        String runId = trigger("/api/runs", "{\"offline\": true, \"avg_loss_upload_threshold\": 0.2}");
         Run run = t.awaitFinished(runId, Duration.ofSeconds(30));
         assertEquals(RunStatus.REJECTED, run.status(), run.lastError());
 
@@ -74,7 +78,7 @@ class PipelineServerTest {
 
     @Test
     void offlinePipelineThatPassesTheGateSucceedsWithPublishSkipped() throws Exception {
-        String runId = trigger("/api/runs", "{\"offline\": true, \"metric\": 0.2, \"avg_loss_upload_threshold\": 0.5}");
+        String runId = trigger("/api/runs", "{\"offline\": true, \"avg_loss_upload_threshold\": 0.5}");
         Run run = t.awaitFinished(runId, Duration.ofSeconds(30));
         assertEquals(RunStatus.SUCCEEDED, run.status(), run.lastError());
         JsonNode stages = json(t.get("/api/runs/" + runId)).get("stages");
@@ -85,7 +89,7 @@ class PipelineServerTest {
 
     @Test
     void pipelineRejectedByTheGateSkipsUploadAndCommit() throws Exception {
-        String runId = trigger("/api/runs", "{\"metric\": 0.5, \"avg_loss_upload_threshold\": 0.5}");
+        String runId = trigger("/api/runs", "{\"avg_loss_upload_threshold\": 0.3}");
         Run run = t.awaitFinished(runId, Duration.ofSeconds(30));
         assertEquals(RunStatus.REJECTED, run.status());
         JsonNode stages = json(t.get("/api/runs/" + runId)).get("stages");
@@ -96,7 +100,7 @@ class PipelineServerTest {
 
     @Test
     void pipelineThatPassesTheGateOnlineGoesOnToUploadWhichNeedsARepo() throws Exception {
-        String runId = trigger("/api/runs", "{\"metric\": 0.1, \"avg_loss_upload_threshold\": 0.5}");
+        String runId = trigger("/api/runs", "{\"avg_loss_upload_threshold\": 0.5}");
         Run run = t.awaitFinished(runId, Duration.ofSeconds(30));
         assertEquals(RunStatus.FAILED, run.status());
         assertEquals("upload", run.failedStage());

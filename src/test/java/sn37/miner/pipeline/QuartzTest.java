@@ -38,7 +38,7 @@ class QuartzTest {
     @Test
     void enabledScheduleFiresRunsKeyedByFireTime() throws Exception {
         Map<String, String> o = Map.of("pipeline.schedule.enabled", "true", "pipeline.schedule.cron", "0/1 * * * * ?",
-                "pipeline.schedule.params", "{\"offline\": true, \"metric\": 0.1, \"avg_loss_upload_threshold\": 0.2}");
+                "pipeline.schedule.params", "{\"offline\": true, \"avg_loss_upload_threshold\": 0.5}");
         try (TestServer t = TestServer.start(TestServer.settings(dir, o), TestServer.builtIn())) {
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             List<Run> runs = List.of();

@@ -29,7 +29,7 @@ class RestartTest {
         String runId;
         try (TestServer first = TestServer.start(settings, List.of(fetch, gate))) {
             HttpResponseAssert.accepted(first.post("/api/runs",
-                    "{\"offline\": true, \"metric\": 0.1, \"avg_loss_upload_threshold\": 0.5}"));
+                    "{\"offline\": true, \"avg_loss_upload_threshold\": 0.5}"));
             runId = first.server.store().list(null, 1).get(0).id();
             assertTrue(gate.entered.await(30, TimeUnit.SECONDS), "gate never started");
             assertEquals(RunStatus.RUNNING, first.server.store().get(runId).status());

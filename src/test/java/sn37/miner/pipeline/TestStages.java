@@ -98,9 +98,11 @@ final class TestStages {
 
     /**
      * Stands in for load-model, train or evaluate in pipeline tests about run state, so a run reaches the gate in
-     * milliseconds: evaluate reports the run's explicit {@code metric} (or 1.0) as its metric.
+     * milliseconds: evaluate reports {@link #METRIC}, so a threshold above it passes the gate and one at or below
+     * it rejects the run.
      */
     static final class PassThrough implements Stage {
+        static final double METRIC = 0.3;
         final String name;
 
         PassThrough(String name) {
@@ -114,10 +116,7 @@ final class TestStages {
 
         @Override
         public Object run(StageContext ctx) {
-            if (name.equals("evaluate")) {
-                Double m = ctx.params().metric();
-                return Map.of("metric", m == null ? 1.0 : m);
-            }
+            if (name.equals("evaluate")) return Map.of("metric", METRIC);
             return Map.of("modelDir", "stand-in for " + name);
         }
     }
