@@ -1,10 +1,13 @@
 package sn37.miner.cli;
 
 import java.io.PrintStream;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import sn37.miner.pipeline.PipelineServer;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * What SIGINT (Ctrl-C), SIGTERM and SIGHUP do while the pipeline runs in this process. The first one asks the
@@ -14,7 +17,7 @@ import sun.misc.Signal;
  * FAILED("interrupted") at once and the process halts. The JVM's own handling (shutdown hooks that wait on
  * in-flight work while training goes on) never starts.
  */
-final class GracefulStop {
+final class GracefulStop implements AutoCloseable {
     /** The exit status of a forced stop: 128 + SIGINT, as a shell reports a process killed by Ctrl-C. */
     static final int FORCED_EXIT = 130;
     private static final List<String> SIGNALS = List.of("INT", "TERM", "HUP");
@@ -23,6 +26,7 @@ final class GracefulStop {
     private final PrintStream err;
     private final Runnable stopped;
     private final AtomicInteger signals = new AtomicInteger();
+    private final Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
     private volatile String cause;
 
     private GracefulStop(PipelineServer server, PrintStream err, Runnable stopped) {
@@ -39,12 +43,19 @@ final class GracefulStop {
         GracefulStop stop = new GracefulStop(server, err, stopped);
         for (String name : SIGNALS) {
             try {
-                Signal.handle(new Signal(name), s -> stop.onSignal("SIG" + s.getName()));
+                Signal signal = new Signal(name);
+                stop.previous.put(signal, Signal.handle(signal, s -> stop.onSignal("SIG" + s.getName())));
             } catch (IllegalArgumentException unsupported) {
                 // a platform without this signal (HUP on Windows): the JVM's default stays
             }
         }
         return stop;
+    }
+
+    /** Gives the signals back to the handlers they had before (the JVM's), e.g. once a CLI run has ended. */
+    @Override
+    public void close() {
+        previous.forEach(Signal::handle);
     }
 
     /** The signal that started the stop, e.g. "SIGINT"; null while none came. */

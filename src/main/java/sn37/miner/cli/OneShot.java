@@ -8,6 +8,7 @@ import sn37.miner.config.Env;
 import sn37.miner.config.Settings;
 import sn37.miner.pipeline.PipelineServer;
 import sn37.miner.run.Run;
+import sn37.miner.run.RunConflictException;
 import sn37.miner.run.RunReport;
 import sn37.miner.run.RunStatus;
 import sn37.miner.stage.BuiltInStages;
@@ -55,6 +56,15 @@ final class OneShot implements AutoCloseable {
         while (true) {
             Run r = server.store().get(runId);
             if (!r.status().isActive()) return r;
+            if (stop.cause() != null && r.status() == RunStatus.QUEUED) {
+                // Stopped before the run began: no stage starts now, so it is cancelled, and resumable.
+                try {
+                    server.store().requestCancel(runId);
+                } catch (RunConflictException changedMeanwhile) {
+                    // claimed just before the stop: the stage sees the stop instead
+                }
+                continue;
+            }
             if (stop.cause() == null && System.err.checkError()) {
                 // The terminal or pipe the progress goes to is gone (EPIPE; the JVM ignores SIGPIPE): stop as on
                 // Ctrl-C rather than train on unwatched.
@@ -85,6 +95,10 @@ final class OneShot implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close();
+        try {
+            server.close();
+        } finally {
+            stop.close();
+        }
     }
 }

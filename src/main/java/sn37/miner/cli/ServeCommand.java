@@ -38,8 +38,9 @@ public final class ServeCommand implements Callable<Integer> {
      */
     public static int serve(Settings settings, List<Stage> stages) throws Exception {
         PipelineServer server = PipelineServer.create(settings, stages);
-        GracefulStop.install(server, System.err, server::shutdown);
-        server.runUntilStopped();
+        try (GracefulStop stop = GracefulStop.install(server, System.err, server::shutdown)) {
+            server.runUntilStopped();
+        }
         return 0;
     }
 }

@@ -32,7 +32,7 @@ public final class CrashInjection {
     }
 
     /** Optimizer steps of the runs stopped during train: enough that the stop lands while it trains. */
-    static final int TRAIN_STEPS = 40;
+    static final int TRAIN_STEPS = 12;
 
     /**
      * @param crashBefore the stage whose start the server dies at, or null when a fake or {@code duringTrain}

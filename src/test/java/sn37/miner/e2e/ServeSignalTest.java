@@ -74,6 +74,59 @@ class ServeSignalTest {
         }
     }
 
+    /** Waits until the server's journal shows {@code stage} stuck at its crash point (it never polls for a stop). */
+    static void awaitStuckIn(ServerProcess server, Path dir, String stage) throws Exception {
+        Path journal = dir.resolve("journal.txt");
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (!Files.exists(journal) || !Files.readString(journal).contains("crash-point before:" + stage)) {
+            if (!server.process.isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError(stage + " never started:\n" + server.logTail());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void aStageThatDoesNotStopIsForcedOnceTheShutdownTimeoutHasPassed() throws Exception {
+        String runId;
+        try (ServerProcess first = ServerProcess.start(dir, Map.of("camel.main.shutdown-timeout", "1"), Map.of(),
+                "train")) {
+            runId = first.api.submit(longOfflineRun(10));
+            awaitStuckIn(first, dir, "train");
+            assertEquals(130, first.signalAndAwaitExit("TERM", Duration.ofMinutes(2)), first.logTail());
+            assertTrue(first.logTail().contains("did not stop within camel.main.shutdown-timeout (1 s)"),
+                    first.logTail());
+        }
+        try (ServerProcess second = ServerProcess.start(dir, Map.of(), Map.of(), null)) {
+            JsonNode run = second.api.run(runId);
+            assertEquals("FAILED", run.get("status").asText());
+            assertEquals("interrupted", run.get("lastError").asText());
+        }
+    }
+
+    @Test
+    void aSecondCtrlCForcesTheStopAtOnce() throws Exception {
+        String runId;
+        try (ServerProcess first = ServerProcess.start(dir, Map.of("camel.main.shutdown-timeout", "3600"), Map.of(),
+                "train")) {
+            runId = first.api.submit(longOfflineRun(10));
+            awaitStuckIn(first, dir, "train");
+            new ProcessBuilder("kill", "-INT", Long.toString(first.process.pid())).start().waitFor();
+            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            while (!first.logTail().contains("SIGINT: stopping") && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            // The first Ctrl-C waits up to an hour for train to stop; the second does not wait.
+            assertEquals(130, first.signalAndAwaitExit("INT", Duration.ofMinutes(2)), first.logTail());
+            assertTrue(first.logTail().contains("forcing the stop: SIGINT again"), first.logTail());
+            assertTrue(first.logTail().contains("run " + runId + " marked FAILED(interrupted); resume it with"
+                    + " `bin/miner runs resume " + runId + "`"), first.logTail());
+        }
+        try (ServerProcess second = ServerProcess.start(dir, Map.of(), Map.of(), null)) {
+            assertEquals("FAILED", second.api.run(runId).get("status").asText());
+        }
+    }
+
     static JsonNode stage(JsonNode run, String name) {
         JsonNode found = null;
         for (JsonNode s : run.get("stages")) {
