@@ -85,11 +85,12 @@ final class OneShot implements AutoCloseable {
      */
     int printSummary(Run run, PrintWriter out) {
         out.print(RunSummary.render(RunReport.of(server.store(), run.id())));
-        if (stop.cause() != null && run.status().isResumable()) {
+        boolean interrupted = stop.cause() != null && run.status().isResumable();
+        if (interrupted) {
             out.println("interrupted by " + stop.cause() + "; resume with: bin/miner runs resume " + run.id());
         }
         out.flush();
-        if (stop.cause() != null) return stop.exitStatus();
+        if (interrupted) return stop.exitStatus();
         return run.status() == RunStatus.SUCCEEDED || run.status() == RunStatus.REJECTED ? 0 : 1;
     }
 
