@@ -13,6 +13,7 @@ import sn37.miner.config.Env;
 import sn37.miner.config.Settings;
 import sn37.miner.pipeline.PipelineServer;
 import sn37.miner.stage.BuiltInStages;
+import sn37.miner.stage.Stage;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Run the pipeline server: REST API, queue, schedules and retry sweeper.",
@@ -28,7 +29,18 @@ public final class ServeCommand implements Callable<Integer> {
         Env env = Env.load(Path.of(""));
         Settings settings = Settings.load(MinerApp.home(), env, overrides);
         LOG.info("effective configuration:\n  {}", String.join("\n  ", settings.describe()));
-        PipelineServer.create(settings, BuiltInStages.all(settings, env)).runUntilStopped();
+        return serve(settings, BuiltInStages.all(settings, env));
+    }
+
+    /**
+     * Serves until SIGTERM or Ctrl-C: the running stage stops at its next step (train writes a checkpoint), its
+     * run is recorded FAILED("interrupted"), resumable, the database is closed, and the exit status is 0.
+     */
+    public static int serve(Settings settings, List<Stage> stages) throws Exception {
+        PipelineServer server = PipelineServer.create(settings, stages);
+        try (GracefulStop stop = GracefulStop.install(server, System.err, server::shutdown)) {
+            server.runUntilStopped();
+        }
         return 0;
     }
 }

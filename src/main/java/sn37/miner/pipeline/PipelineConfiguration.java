@@ -23,6 +23,7 @@ final class PipelineConfiguration implements CamelConfiguration {
     private final RunParams scheduleParams;
     private final ScheduledExecutorService heartbeats;
     private final String owner;
+    private final ProcessStop stop;
     private RunQueue queue;
     /** Forwards to whatever the process shows progress on (the CLI's bar); nothing by default. */
     private volatile sn37.miner.stage.Progress sink = sn37.miner.stage.Progress.NONE;
@@ -30,13 +31,14 @@ final class PipelineConfiguration implements CamelConfiguration {
             sink.report(stage, done, total, detail);
 
     PipelineConfiguration(PipelineSettings settings, RunStore store, List<Stage> stages, RunParams scheduleParams,
-            ScheduledExecutorService heartbeats, String owner) {
+            ScheduledExecutorService heartbeats, String owner, ProcessStop stop) {
         this.settings = settings;
         this.store = store;
         this.stages = stages;
         this.scheduleParams = scheduleParams;
         this.heartbeats = heartbeats;
         this.owner = owner;
+        this.stop = stop;
     }
 
     @Override
@@ -46,7 +48,7 @@ final class PipelineConfiguration implements CamelConfiguration {
         queue = new RunQueue(store, ctx.createProducerTemplate());
         r.bind("runStore", store);
         r.bind("runQueue", queue);
-        r.bind("runFlow", new RunFlow(store, settings, installed));
+        r.bind("runFlow", new RunFlow(store, settings, installed, stop));
         Map<String, Stage> byName = new LinkedHashMap<>();
         for (Stage s : stages) byName.put(s.name(), s);
         r.bind("runApi", new RunApi(store, queue, byName));
@@ -58,7 +60,7 @@ final class PipelineConfiguration implements CamelConfiguration {
         Duration beat = settings.heartbeat();
         for (Stage s : stages) {
             r.bind(s.name() + "-stage", new StageStep(s, store, settings.workDir(), installed, owner, heartbeats, beat,
-                    progress));
+                    progress, stop));
         }
         // routes name every stage of the pipeline; one this build (or a test) lacks fails the run with its name
         for (String name : StageNames.ORDER) {

@@ -3,6 +3,7 @@ package sn37.miner.pipeline;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -15,13 +16,14 @@ import sn37.miner.config.ConfigException;
 import sn37.miner.config.PipelineSettings;
 import sn37.miner.config.Settings;
 import sn37.miner.run.RunDatabase;
+import sn37.miner.run.RunStatus;
 import sn37.miner.run.RunStore;
 import sn37.miner.stage.RunParams;
 import sn37.miner.stage.Stage;
 
 /**
  * The pipeline: Camel Main with the YAML routes, the run database, and the stages. {@link #start()} returns
- * once the routes run; {@link #runUntilStopped()} blocks until SIGTERM. Runs left RUNNING by a dead process
+ * once the routes run; {@link #runUntilStopped()} blocks until {@link #shutdown()}. Runs left RUNNING by a dead process
  * become FAILED("interrupted"), and QUEUED runs are handed to the queue again.
  */
 public final class PipelineServer implements AutoCloseable {
@@ -32,14 +34,18 @@ public final class PipelineServer implements AutoCloseable {
     private final RunStore store;
     private final PipelineConfiguration configuration;
     private final ScheduledExecutorService heartbeats;
+    private final ProcessStop stop;
+    private final Duration shutdownTimeout;
 
     private PipelineServer(Main main, RunDatabase db, RunStore store, PipelineConfiguration configuration,
-            ScheduledExecutorService heartbeats) {
+            ScheduledExecutorService heartbeats, ProcessStop stop, Duration shutdownTimeout) {
         this.main = main;
         this.db = db;
         this.store = store;
         this.configuration = configuration;
         this.heartbeats = heartbeats;
+        this.stop = stop;
+        this.shutdownTimeout = shutdownTimeout;
     }
 
     public static PipelineServer create(Settings settings, List<Stage> stages) {
@@ -62,11 +68,14 @@ public final class PipelineServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        PipelineConfiguration cfg = new PipelineConfiguration(ps, store, stages, scheduleParams, heartbeats, owner());
+        ProcessStop stop = new ProcessStop();
+        PipelineConfiguration cfg = new PipelineConfiguration(ps, store, stages, scheduleParams, heartbeats, owner(),
+                stop);
         Main main = new Main();
         main.configure().addConfiguration(cfg);
         main.setOverrideProperties(settings.asProperties());
-        return new PipelineServer(main, db, store, cfg, heartbeats);
+        Duration timeout = Duration.ofSeconds(settings.getInt("camel.main.shutdown-timeout", 1, 86_400));
+        return new PipelineServer(main, db, store, cfg, heartbeats, stop, timeout);
     }
 
     public PipelineServer start() {
@@ -81,7 +90,7 @@ public final class PipelineServer implements AutoCloseable {
         return this;
     }
 
-    /** Serves until the process is told to stop (SIGTERM / Ctrl-C). */
+    /** Serves until {@link #shutdown()} (the CLI calls it on SIGTERM / Ctrl-C, once the running stage stopped). */
     public void runUntilStopped() throws Exception {
         main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
             @Override
@@ -98,6 +107,39 @@ public final class PipelineServer implements AutoCloseable {
 
     private void requeue() {
         for (String id : store.queuedRunIds()) configuration.queue().enqueue(id);
+    }
+
+    /**
+     * The process is told to stop: the running stage stops at its next unit of work (train writes a checkpoint),
+     * its run becomes FAILED("interrupted: ..."), resumable, and no further stage or run starts.
+     */
+    public void stopRuns(String cause) {
+        stop.request(cause);
+    }
+
+    /** Waits until no run is RUNNING (this process owns the database); false when {@code timeout} passed first. */
+    public boolean awaitRunsStopped(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!store.list(RunStatus.RUNNING, 1).isEmpty()) {
+            if (System.nanoTime() > deadline) return false;
+            Thread.sleep(50);
+        }
+        return true;
+    }
+
+    /** For a stop that could not wait: the runs still RUNNING become FAILED("interrupted"), resumable. */
+    public List<String> markInterrupted() {
+        return store.recoverInterrupted();
+    }
+
+    /** How long a graceful stop waits for running stages: {@code camel.main.shutdown-timeout}. */
+    public Duration shutdownTimeout() {
+        return shutdownTimeout;
+    }
+
+    /** Makes {@link #runUntilStopped()} return (it then closes the server). */
+    public void shutdown() {
+        main.completed();
     }
 
     /** False once Camel is stopping (SIGTERM, Ctrl-C). */

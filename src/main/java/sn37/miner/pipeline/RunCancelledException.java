@@ -1,11 +1,15 @@
 package sn37.miner.pipeline;
 
-/** A cancel was requested; the run stops before the named stage. */
+/** A cancel was requested, or the process is stopping: the run stops before or during the named stage. */
 final class RunCancelledException extends RuntimeException {
     private final String stage;
 
     RunCancelledException(String stage) {
-        super("cancelled on request before stage " + stage);
+        this(stage, "cancelled on request before stage " + stage);
+    }
+
+    RunCancelledException(String stage, String message) {
+        super(message);
         this.stage = stage;
     }
 

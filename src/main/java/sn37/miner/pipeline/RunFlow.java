@@ -27,17 +27,24 @@ public final class RunFlow {
     private final RunStore store;
     private final PipelineSettings settings;
     private final Set<String> installed;
+    private final ProcessStop stop;
 
-    RunFlow(RunStore store, PipelineSettings settings, Set<String> installed) {
+    RunFlow(RunStore store, PipelineSettings settings, Set<String> installed, ProcessStop stop) {
         this.store = store;
         this.settings = settings;
         this.installed = installed;
+        this.stop = stop;
     }
 
     /** QUEUED → RUNNING; false (drop the message) when the run was cancelled or claimed elsewhere. */
     public boolean claim(Exchange ex) {
         String runId = ex.getIn().getBody(String.class);
         ex.getIn().removeHeaders("*");
+        if (stop.requested()) {
+            LOG.info("run {} not started: the process is stopping ({}); it stays QUEUED for the next start", runId,
+                    stop.cause());
+            return false;
+        }
         if (!store.claimRun(runId)) {
             LOG.info("run {} not claimed: it is {} now", runId, store.find(runId).map(Run::status).orElse(null));
             return false;
@@ -102,7 +109,10 @@ public final class RunFlow {
         }
         Run run = store.get(runId);
         if (run.status() != RunStatus.RUNNING) return;
-        if (e instanceof RunCancelledException c) {
+        if (e instanceof RunCancelledException c && !run.cancelRequested() && stop.requested()) {
+            finish(run, RunStatus.FAILED, c.stage(), "interrupted: " + c.getMessage() + "; resume with `bin/miner"
+                    + " runs resume " + runId + "` (or POST /api/runs/" + runId + "/resume)");
+        } else if (e instanceof RunCancelledException c) {
             finish(run, RunStatus.CANCELLED, c.stage(), c.getMessage());
         } else if (e instanceof StageFailedException f) {
             finish(run, RunStatus.FAILED, f.stage(), f.getMessage());

@@ -26,6 +26,7 @@ import sn37.miner.stage.RunParams;
 import sn37.miner.stage.Stage;
 import sn37.miner.stage.StageContext;
 import sn37.miner.stage.StageException;
+import sn37.miner.stage.StageStoppedException;
 import sn37.miner.stage.StoreEffects;
 
 /**
@@ -44,9 +45,11 @@ public final class StageStep implements Processor {
     private final ScheduledExecutorService heartbeats;
     private final Duration heartbeatEvery;
     private final sn37.miner.stage.Progress progress;
+    private final ProcessStop stop;
 
     StageStep(Stage stage, RunStore store, Path workRoot, Set<String> installed, String owner,
-            ScheduledExecutorService heartbeats, Duration heartbeatEvery, sn37.miner.stage.Progress progress) {
+            ScheduledExecutorService heartbeats, Duration heartbeatEvery, sn37.miner.stage.Progress progress,
+            ProcessStop stop) {
         this.stage = stage;
         this.store = store;
         this.workRoot = workRoot;
@@ -55,6 +58,7 @@ public final class StageStep implements Processor {
         this.heartbeats = heartbeats;
         this.heartbeatEvery = heartbeatEvery;
         this.progress = progress;
+        this.stop = stop;
     }
 
     @Override
@@ -69,6 +73,9 @@ public final class StageStep implements Processor {
             throw new ClaimLostException("run " + runId + " is " + run.status() + ", not RUNNING: stage " + name + " not started");
         }
         if (run.cancelRequested()) throw new RunCancelledException(name);
+        if (stop.requested()) {
+            throw new RunCancelledException(name, "the process was stopped (" + stop.cause() + ") before stage " + name);
+        }
         RunParams params = RunFlow.params(run);
 
         Optional<StageExecution> last = store.latestStage(runId, name);
@@ -95,7 +102,7 @@ public final class StageStep implements Processor {
         try {
             checkRequirements(runId, params);
             StageContext ctx = new StageContext(runId, run.attempt(), params, workRoot.resolve(runId),
-                    new RecordedOutputs(store, runId), () -> store.get(runId).cancelRequested(),
+                    new RecordedOutputs(store, runId), () -> stop.requested() || store.get(runId).cancelRequested(),
                     new StoreEffects(store, runId, name), progress);
             LOG.info("run {} stage {}: started (attempt {})", runId, name, run.attempt());
             Object outputs = stage.run(ctx);
@@ -103,6 +110,17 @@ public final class StageStep implements Processor {
             List<ArtifactRecord> artifacts = ctx.artifacts().stream().map(a -> record(runId, a)).toList();
             store.stageSucceeded(exec, json, artifacts);
             LOG.info("run {} stage {}: SUCCEEDED in {} s", runId, name, String.format("%.2f", (System.nanoTime() - t0) / 1e9));
+        } catch (StageStoppedException e) {
+            String json = null;
+            try {
+                json = Json.mapper().writeValueAsString(e.outputs());
+            } catch (Exception unwritable) {
+                LOG.warn("run {} stage {}: outputs at the stop not recorded: {}", runId, name, unwritable.getMessage());
+            }
+            store.stageStopped(exec, json, e.getMessage());
+            LOG.info("run {} stage {}: CANCELLED: {}", runId, name, e.getMessage());
+            throw new RunCancelledException(name, (stop.requested() ? "the process was stopped (" + stop.cause() + ")"
+                    : "cancelled on request") + " during stage " + name + ": " + e.getMessage());
         } catch (Exception e) {
             String message = describe(e);
             store.stageFailed(exec, message);

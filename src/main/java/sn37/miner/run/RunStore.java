@@ -239,6 +239,13 @@ public class RunStore {
         });
     }
 
+    /** RUNNING → CANCELLED: stopped short, with what it had done (e.g. its checkpoint) for the resume. */
+    public void stageStopped(StageExecution exec, String outputsJson, String error) {
+        sql.update("UPDATE stage_execution SET status = 'CANCELLED', outputs_json = ?, error = ?, ended_at = ?,"
+                + " version = version + 1 WHERE id = ? AND status = 'RUNNING'", outputsJson, error, clock.instant(),
+                exec.id());
+    }
+
     public void stageFailed(StageExecution exec, String error) {
         sql.update("UPDATE stage_execution SET status = 'FAILED', error = ?, ended_at = ?, version = version + 1"
                 + " WHERE id = ? AND status = 'RUNNING'", error, clock.instant(), exec.id());

@@ -8,6 +8,8 @@ public enum StageStatus {
     SUCCEEDED,
     /** Threw, or the process died while it ran. */
     FAILED,
+    /** Stopped on request before it finished (cancel, or the process told to stop); a resume runs it again. */
+    CANCELLED,
     /** Not needed by this run (gate rejected, offline); not a failure. */
     SKIPPED;
 

@@ -31,9 +31,11 @@ import sn37.miner.train.Trainer;
  * Fine-tunes the load-model stage's model on the fetch-data stage's SN1 snapshot (all weights, or
  * LoRA adapters of {@code --lora_rank} merged into them at save) and writes the best model (lowest
  * epoch loss) as a Hugging Face directory in the competition's dtype. Stops
- * after {@code --num_epochs}, at {@code --max_steps}, or when the run is cancelled (the model so
- * far is kept: with {@code --num_epochs -1} that is how training ends). Run again after a
- * failure, it continues from its newest checkpoint under the run's work dir.
+ * after {@code --num_epochs}, at {@code --max_steps}, or when the run is cancelled. Training
+ * without a planned end ({@code --num_epochs -1}, no {@code --max_steps}) ends that way and
+ * succeeds with the model so far; a run with a planned end that is stopped short writes a
+ * checkpoint and ends stopped, not succeeded ({@link StageStoppedException}). Run again after a
+ * failure or a stop, it continues from its newest intact checkpoint under the run's work dir.
  */
 public final class Train implements Stage {
 
@@ -44,10 +46,14 @@ public final class Train implements Stage {
      * @param modelDir the best model, an HF directory in {@code dtype}
      * @param stoppedBy {@code completed}, {@code max_steps} or {@code stop_requested}
      * @param stepLosses mean micro-batch loss of every optimizer step
+     * @param plannedSteps optimizer steps the run is to take, 0 when it trains until stopped
+     * @param start the checkpoint this attempt resumed from (and any damaged newer one skipped), or
+     *     "No checkpoint: starting at step 0"
      */
     public record Output(String modelDir, int steps, long tokens, int examples, List<Double> epochLosses,
             Double firstLoss, Double lastLoss, Double bestLoss, double tokensPerSecond, String device, String dtype,
-            int loraRank, String stoppedBy, Integer resumedFromStep, String checkpointDir, List<Double> stepLosses) {}
+            int loraRank, String stoppedBy, Integer resumedFromStep, String checkpointDir, List<Double> stepLosses,
+            Integer plannedSteps, String start) {}
 
     /** PEFT's lora_alpha as a multiple of the rank: alpha = rank makes the update scale 1. */
     static final double LORA_ALPHA_PER_RANK = 1.0;
@@ -123,18 +129,29 @@ public final class Train implements Stage {
                                 r.epoch(), r.loss(), r.tokensPerSecond()));
                     })
                     .run(ctx::cancelRequested);
+            List<Double> losses = result.stepLosses();
+            if (result.stoppedEarly()) {
+                Output stopped = new Output(Files.isRegularFile(best.resolve(CheckpointDir.CONFIG)) ? best.toString()
+                        : null, result.steps(), result.tokens(), examples.size(), result.epochLosses(),
+                        losses.isEmpty() ? null : losses.get(0), losses.isEmpty() ? null : losses.get(losses.size() - 1),
+                        result.bestLoss(), result.tokensPerSecond(), device.toString(), p.dtype(), p.loraRank(),
+                        result.stoppedBy(), result.resumedFromStep(), result.lastCheckpoint().toString(), losses,
+                        result.plannedSteps(), result.start());
+                throw new StageStoppedException("stopped at step " + result.steps() + " of " + result.plannedSteps()
+                        + "; checkpoint " + result.lastCheckpoint().getFileName() + " kept: a resume continues"
+                        + " training from it", stopped);
+            }
             if (!Files.isRegularFile(best.resolve(CheckpointDir.CONFIG))) {
                 // Only when the best model written earlier was removed since: the last weights stand in.
                 LOG.warn("{} is missing: saving the last weights in its place", best);
                 saveBest.save(model, result.bestLoss() == null ? Double.NaN : result.bestLoss());
             }
             registerArtifacts(ctx, best, result.lastCheckpoint());
-            List<Double> losses = result.stepLosses();
             return new Output(best.toString(), result.steps(), result.tokens(), examples.size(), result.epochLosses(),
                     losses.isEmpty() ? null : losses.get(0), losses.isEmpty() ? null : losses.get(losses.size() - 1),
                     result.bestLoss(), result.tokensPerSecond(), device.toString(), p.dtype(), p.loraRank(),
-                    result.stoppedBy(),
-                    result.resumedFromStep(), result.lastCheckpoint().toString(), losses);
+                    result.stoppedBy(), result.resumedFromStep(), result.lastCheckpoint().toString(), losses,
+                    result.plannedSteps(), result.start());
         }
     }
 

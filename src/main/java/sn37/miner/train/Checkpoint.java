@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import sn37.miner.model.Dtype;
 import sn37.miner.model.DeferredFloatTensor;
@@ -24,9 +25,11 @@ import sn37.miner.model.SafetensorsWriter;
  * A training checkpoint, complete or absent (llm.c's {@code write_checkpoint}, nanoGPT): the
  * float32 weights ({@code model.safetensors}), AdamW's moments ({@code optimizer.safetensors}) and
  * the {@link TrainState} ({@code state.json}) are written into a hidden {@code .step-N.partial}
- * directory, then an empty {@code DONE} marker, then the directory is renamed to {@code step-N}.
- * A crash leaves either a finished {@code step-N} or a partial directory that {@link #latest}
- * ignores and the next write removes.
+ * directory, then a {@code DONE} marker holding the byte size of each of those files, then the
+ * directory is renamed to {@code step-N}. A crash leaves either a finished {@code step-N} or a
+ * partial directory that {@link #latest} ignores and the next write removes. Before a checkpoint
+ * is used, its marker and file sizes are checked ({@link #scan}): one whose files were removed or
+ * cut short since is skipped, and the next older one is used.
  */
 public record Checkpoint(Path dir, TrainState state) {
 
@@ -34,6 +37,7 @@ public record Checkpoint(Path dir, TrainState state) {
     public static final String OPTIMIZER = "optimizer.safetensors";
     public static final String STATE = "state.json";
     public static final String DONE = "DONE";
+    private static final List<String> FILES = List.of(MODEL, OPTIMIZER, STATE);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Writes step {@code state.step()} under {@code root} and keeps only the newest {@code keep}. */
@@ -52,7 +56,11 @@ public record Checkpoint(Path dir, TrainState state) {
         SafetensorsWriter.write(partial.resolve(OPTIMIZER), tensors(optimizerState));
         Files.write(partial.resolve(STATE), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(state));
         fsync(partial.resolve(STATE));
-        Files.write(partial.resolve(DONE), new byte[0]);
+        Map<String, Long> sizes = new TreeMap<>();
+        for (String file : FILES) {
+            sizes.put(file, Files.size(partial.resolve(file)));
+        }
+        Files.write(partial.resolve(DONE), JSON.writeValueAsBytes(new Marker(sizes)));
         fsync(partial.resolve(DONE));
         Path target = root.resolve(name);
         if (Files.exists(target)) {
@@ -67,27 +75,95 @@ public record Checkpoint(Path dir, TrainState state) {
         return new Checkpoint(target, state);
     }
 
-    /** The newest complete checkpoint under {@code root}, if any. */
+    /** The newest complete checkpoint under {@code root} whose files are intact, if any. */
     public static Optional<Checkpoint> latest(Path root) throws IOException {
         return all(root).stream().findFirst();
     }
 
-    /** Complete checkpoints, newest first. */
+    /** Complete checkpoints whose files are intact, newest first. */
     static List<Checkpoint> all(Path root) throws IOException {
+        return scan(root).stream().filter(Found::usable).map(Found::checkpoint).toList();
+    }
+
+    /**
+     * A {@code step-N} directory and what checking it found: the checkpoint, or why it cannot be used.
+     *
+     * @param problem null when usable; else why not, naming the file (never its content)
+     */
+    public record Found(Path dir, Checkpoint checkpoint, String problem) {
+        public boolean usable() {
+            return problem == null;
+        }
+    }
+
+    /**
+     * Every {@code step-N} directory under {@code root}, newest first, each checked: the {@code DONE}
+     * marker is there, and every file it lists has the size recorded when it was written. (A marker
+     * written before sizes were recorded is empty; then the files need only be there.)
+     */
+    public static List<Found> scan(Path root) throws IOException {
         if (!Files.isDirectory(root)) {
             return List.of();
         }
-        List<Checkpoint> found = new ArrayList<>();
+        List<Path> dirs;
         try (Stream<Path> entries = Files.list(root)) {
-            for (Path dir : entries.filter(p -> p.getFileName().toString().matches("step-\\d{8}")).toList()) {
-                if (Files.isRegularFile(dir.resolve(DONE))) {
-                    found.add(new Checkpoint(dir, JSON.readValue(dir.resolve(STATE).toFile(), TrainState.class)));
+            dirs = entries.filter(p -> p.getFileName().toString().matches("step-\\d{8}"))
+                    .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed()).toList();
+        }
+        List<Found> found = new ArrayList<>();
+        for (Path dir : dirs) {
+            String problem = check(dir);
+            Checkpoint checkpoint = null;
+            if (problem == null) {
+                try {
+                    checkpoint = new Checkpoint(dir, JSON.readValue(dir.resolve(STATE).toFile(), TrainState.class));
+                } catch (IOException e) {
+                    problem = STATE + " cannot be read as a training state";
                 }
             }
+            found.add(new Found(dir, checkpoint, problem));
         }
-        found.sort(Comparator.comparingInt((Checkpoint c) -> c.state().step()).reversed());
         return found;
     }
+
+    private static String check(Path dir) {
+        Path done = dir.resolve(DONE);
+        if (!Files.isRegularFile(done)) {
+            return "unfinished: no " + DONE + " marker";
+        }
+        Map<String, Long> sizes = new TreeMap<>();
+        try {
+            if (Files.size(done) == 0) {
+                FILES.forEach(f -> sizes.put(f, -1L));
+            } else {
+                Marker marker = JSON.readValue(done.toFile(), Marker.class);
+                if (marker.files() == null || !marker.files().keySet().containsAll(FILES)) {
+                    return DONE + " does not list the sizes of " + FILES;
+                }
+                sizes.putAll(marker.files());
+            }
+        } catch (IOException e) {
+            return DONE + " cannot be read as a checkpoint marker";
+        }
+        for (Map.Entry<String, Long> file : sizes.entrySet()) {
+            Path path = dir.resolve(file.getKey());
+            try {
+                if (!Files.isRegularFile(path)) {
+                    return file.getKey() + " is missing";
+                }
+                long size = Files.size(path);
+                if (file.getValue() >= 0 && size != file.getValue()) {
+                    return file.getKey() + " has " + size + " bytes, " + file.getValue() + " when written";
+                }
+            } catch (IOException e) {
+                return file.getKey() + " cannot be read";
+            }
+        }
+        return null;
+    }
+
+    /** The {@code DONE} marker: the byte size of each file of the checkpoint. */
+    record Marker(Map<String, Long> files) {}
 
     /** The weights, each read when asked for: resuming holds one tensor at a time on the heap, not the model. */
     public Tensors readWeights() throws IOException {

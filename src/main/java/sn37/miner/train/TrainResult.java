@@ -15,13 +15,22 @@ import java.util.List;
  * @param stoppedBy {@link #COMPLETED}, {@link #MAX_STEPS} or {@link #STOP_REQUESTED}
  * @param resumedFromStep the checkpoint's step this session started from, or null
  * @param lastCheckpoint the checkpoint written last
+ * @param plannedSteps optimizer steps the run was to take in all, 0 when it trains until stopped
+ * @param start where this session started: the checkpoint it resumed from (and any newer one it had
+ *     to skip as damaged), or "No checkpoint: starting at step 0"
  */
 public record TrainResult(int steps, List<Double> epochLosses, List<Double> stepLosses, Double bestLoss, long tokens,
-        double seconds, double tokensPerSecond, String stoppedBy, Integer resumedFromStep, Path lastCheckpoint) {
+        double seconds, double tokensPerSecond, String stoppedBy, Integer resumedFromStep, Path lastCheckpoint, int plannedSteps,
+        String start) {
 
     public static final String COMPLETED = "completed";
     public static final String MAX_STEPS = "max_steps";
     public static final String STOP_REQUESTED = "stop_requested";
+
+    /** A stop request ended a run that had a planned length before it got there: resuming it continues it. */
+    public boolean stoppedEarly() {
+        return stoppedBy.equals(STOP_REQUESTED) && plannedSteps > 0 && steps < plannedSteps;
+    }
 
     public TrainResult {
         epochLosses = List.copyOf(epochLosses);

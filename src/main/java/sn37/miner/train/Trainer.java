@@ -19,6 +19,7 @@ import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sn37.miner.model.CheckpointFormatException;
 import sn37.miner.model.llama.LlamaModel;
 import sn37.miner.model.llama.NoGrad;
 import sn37.miner.model.llama.TokenLoss;
@@ -69,7 +70,8 @@ public final class Trainer {
         try (AdamW optimizer = new AdamW(parameters, model.manager(), config.weightDecay(), config.beta1(),
                 config.beta2(), config.eps())) {
             model.trainable(true);
-            Optional<Checkpoint> resumed = resume(optimizer);
+            Start start = resume(optimizer);
+            Optional<Checkpoint> resumed = start.checkpoint();
             TrainState state = resumed.map(Checkpoint::state).orElse(TrainState.start(config.seed(), fingerprint()));
             Checkpoint last = resumed.orElse(null);
             int total = totalSteps();
@@ -119,8 +121,10 @@ public final class Trainer {
                 }
                 state = endEpoch(state, true);
             }
-            if (!stoppedBy.equals(TrainResult.COMPLETED) && state.epochMicroBatches() > 0) {
-                // A stop mid-epoch ends that epoch early; its mean loss competes for the best model.
+            boolean early = stoppedBy.equals(TrainResult.STOP_REQUESTED) && total > 0 && state.step() < total;
+            if (!stoppedBy.equals(TrainResult.COMPLETED) && !early && state.epochMicroBatches() > 0) {
+                // A stop that ends the run mid-epoch ends that epoch early; its mean loss competes for the best
+                // model. A stop short of the planned steps leaves the epoch open: the resume finishes it.
                 state = endEpoch(state, false);
             }
             if (last == null || !last.state().equals(state)) {
@@ -131,7 +135,7 @@ public final class Trainer {
             long sessionTokens = state.tokens() - tokensBefore;
             return new TrainResult(state.step(), state.epochLosses(), state.stepLosses(), state.bestLoss(),
                     state.tokens(), seconds, seconds > 0 ? sessionTokens / seconds : 0, stoppedBy,
-                    resumed.map(c -> c.state().step()).orElse(null), last.dir());
+                    resumed.map(c -> c.state().step()).orElse(null), last.dir(), total, start.note());
         }
     }
 
@@ -197,17 +201,53 @@ public final class Trainer {
         return epochs == 0 ? config.maxSteps() : (int) Math.min(epochs, config.maxSteps());
     }
 
-    private Optional<Checkpoint> resume(AdamW optimizer) throws IOException {
-        Optional<Checkpoint> latest = Checkpoint.latest(checkpoints);
-        if (latest.isEmpty()) {
-            return latest;
+    /** Where this session starts: the newest intact checkpoint, or step 0; {@code note} says which and why. */
+    private record Start(Optional<Checkpoint> checkpoint, String note) {}
+
+    /**
+     * Loads the newest checkpoint that passes its checks and loads whole. A damaged one (a file missing or
+     * cut short since it was written) is skipped with a warning and the next older one is tried.
+     */
+    private Start resume(AdamW optimizer) throws IOException {
+        List<String> skipped = new ArrayList<>();
+        for (Checkpoint.Found found : Checkpoint.scan(checkpoints)) {
+            String name = found.dir().getFileName().toString();
+            if (!found.usable()) {
+                LOG.warn("checkpoint {} cannot be used: {}", found.dir(), found.problem());
+                skipped.add(name + ": " + found.problem());
+                continue;
+            }
+            Checkpoint checkpoint = found.checkpoint();
+            if (!checkpoint.state().fingerprint().equals(fingerprint())) {
+                throw new IllegalStateException("checkpoint " + checkpoint.dir() + " was written for another model"
+                        + " architecture, data set or training configuration; start a new run (or delete "
+                        + checkpoints + ") to train this one from the start");
+            }
+            try {
+                load(checkpoint, optimizer);
+            } catch (IOException e) {
+                String why = e instanceof CheckpointFormatException ? e.getMessage() : "its files cannot be read ("
+                        + e.getClass().getSimpleName() + ")";
+                LOG.warn("checkpoint {} cannot be used: {}", checkpoint.dir(), why);
+                skipped.add(name + ": " + why);
+                continue;
+            }
+            String note = "resumed from checkpoint " + name + " (step " + checkpoint.state().step() + ")"
+                    + (skipped.isEmpty() ? "" : "; skipped the newer " + String.join("; ", skipped));
+            if (skipped.isEmpty()) {
+                LOG.info("{} (epoch {})", note, checkpoint.state().epoch());
+            } else {
+                LOG.warn("fell back to the previous complete checkpoint: {}", note);
+            }
+            return new Start(Optional.of(checkpoint), note);
         }
-        Checkpoint checkpoint = latest.get();
-        if (!checkpoint.state().fingerprint().equals(fingerprint())) {
-            throw new IllegalStateException("checkpoint " + checkpoint.dir() + " was written for another model"
-                    + " architecture, data set or training configuration; start a new run (or delete "
-                    + checkpoints + ") to train this one from the start");
-        }
+        String note = skipped.isEmpty() ? "No checkpoint: starting at step 0"
+                : "No usable checkpoint (" + String.join("; ", skipped) + "): starting at step 0";
+        LOG.info("{} in {}", note, checkpoints);
+        return new Start(Optional.empty(), note);
+    }
+
+    private void load(Checkpoint checkpoint, AdamW optimizer) throws IOException {
         try (Checkpoint.Tensors weights = checkpoint.readWeights(); NoGrad ignored = NoGrad.enter()) {
             for (Map.Entry<String, NDArray> p : model.trainableParameters().entrySet()) {
                 float[] values = weights.get(p.getKey());
@@ -221,9 +261,6 @@ public final class Trainer {
         try (Checkpoint.Tensors state = checkpoint.readOptimizer()) {
             optimizer.load(state, checkpoint.state().step());
         }
-        LOG.info("resuming from {} (step {}, epoch {})", checkpoint.dir(), checkpoint.state().step(),
-                checkpoint.state().epoch());
-        return latest;
     }
 
     /** What must not change between a checkpoint and its resume: the architecture, the data, the optimisation. */

@@ -16,19 +16,41 @@ import sn37.miner.fake.FakeHub;
 import sn37.miner.fake.FakeSubtensor;
 
 /**
- * Kills the pipeline server (SIGKILL) at one named point of a publishing run, restarts it, lets the retry sweeper
+ * Kills the pipeline server (SIGKILL) at one named point of a publishing run, or stops it with Ctrl-C or damages
+ * its newest checkpoint during train, restarts it, lets the retry sweeper
  * (upload/commit failures) or an explicit resume (earlier stages) finish the run, and reports what happened: the
  * final status, the Hub commits and chain extrinsics the fakes received, which stages started or finished more
  * than once, and the time from the kill to the finished run.
  */
 public final class CrashInjection {
+    /** How the server is stopped during train, for the points that are not a SIGKILL at a hook. */
+    enum DuringTrain {
+        /** Ctrl-C: training stops at its next step with a checkpoint, the run is FAILED(interrupted). */
+        SIGINT,
+        /** SIGKILL, then the newest checkpoint's model.safetensors is deleted: the resume falls back a step. */
+        KILL_AND_DELETE_NEWEST_CHECKPOINT
+    }
+
+    /** Optimizer steps of the runs stopped during train: enough that the stop lands while it trains. */
+    static final int TRAIN_STEPS = 12;
+
     /**
-     * @param crashBefore the stage whose start the server dies at, or null when a fake kills it
+     * @param crashBefore the stage whose start the server dies at, or null when a fake or {@code duringTrain}
+     *     stops it
      * @param arm sets a fake's hook to kill the server at the point
+     * @param duringTrain how the harness stops the server once training has written checkpoint 2, or null
      */
-    public record Point(String name, String crashBefore, BiConsumer<MinerWorld, Runnable> arm) {
+    public record Point(String name, String crashBefore, BiConsumer<MinerWorld, Runnable> arm, DuringTrain duringTrain) {
+        Point(String name, String crashBefore, BiConsumer<MinerWorld, Runnable> arm) {
+            this(name, crashBefore, arm, null);
+        }
+
         static Point before(String stage) {
             return new Point("before " + stage, stage, (w, kill) -> { });
+        }
+
+        static Point during(String name, DuringTrain how) {
+            return new Point(name, null, (w, kill) -> { }, how);
         }
     }
 
@@ -58,6 +80,8 @@ public final class CrashInjection {
                 (w, kill) -> w.node.onNext(FakeSubtensor.Moment.INCLUDED, kill)));
         points.add(new Point("commit: finalized, before confirmation", null,
                 (w, kill) -> w.node.onNext(FakeSubtensor.Moment.FINALIZED, kill)));
+        points.add(Point.during("train: SIGINT (Ctrl-C)", DuringTrain.SIGINT));
+        points.add(Point.during("train: newest checkpoint's weights deleted", DuringTrain.KILL_AND_DELETE_NEWEST_CHECKPOINT));
         return points;
     }
 
@@ -74,10 +98,20 @@ public final class CrashInjection {
 
             String runId;
             long killedAt;
+            int deletedStep = -1;
+            Map<String, Object> params = new LinkedHashMap<>(world.runParams());
+            if (point.duringTrain() != null) {
+                params.put("max_steps", TRAIN_STEPS);
+                params.put("checkpoint_every", 1);
+            }
             try (ServerProcess first = ServerProcess.start(dir, settings, world.env(), point.crashBefore())) {
                 current.set(first);
-                runId = first.api.submit(world.runParams());
-                awaitDeath(first, dir.resolve("journal.txt"), point, Duration.ofMinutes(3));
+                runId = first.api.submit(params);
+                if (point.duringTrain() == null) {
+                    awaitDeath(first, dir.resolve("journal.txt"), point, Duration.ofMinutes(3));
+                } else {
+                    deletedStep = stopDuringTrain(first, dir.resolve("runs").resolve(runId), point, problems);
+                }
                 killedAt = System.nanoTime();
             }
             JsonNode run;
@@ -103,6 +137,7 @@ public final class CrashInjection {
             }
             double seconds = (System.nanoTime() - killedAt) / 1e9;
             check(world, run, dir.resolve("journal.txt"), point, problems);
+            if (point.duringTrain() != null) checkTrainResumed(run, point, deletedStep, problems);
             return new Outcome(point.name(), run.get("status").asText(), world.hub.commitsApplied(MinerWorld.REPO),
                     world.node.submissions().size(), resumedBy, seconds, problems);
         }
@@ -121,6 +156,69 @@ public final class CrashInjection {
                 throw new AssertionError(point.name() + ": never reached within " + timeout + "\n" + server.logTail());
             }
             Thread.sleep(20);
+        }
+    }
+
+    /**
+     * Once training has written checkpoint 2: SIGINT (the server must exit 0 by itself), or SIGKILL and the
+     * deletion of the newest checkpoint's weights. The step of the damaged checkpoint, or -1.
+     */
+    private static int stopDuringTrain(ServerProcess server, Path runDir, Point point, List<String> problems)
+            throws Exception {
+        Path checkpoints = runDir.resolve("train").resolve("checkpoints");
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (!Files.exists(checkpoints.resolve("step-00000002").resolve("DONE"))) {
+            if (!server.process.isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError(point.name() + ": training never reached step 2\n" + server.logTail());
+            }
+            Thread.sleep(5);
+        }
+        if (point.duringTrain() == DuringTrain.SIGINT) {
+            int exit = server.signalAndAwaitExit("INT", Duration.ofMinutes(1));
+            if (exit != 0) problems.add("serve exited " + exit + " after SIGINT, not 0");
+            return -1;
+        }
+        server.kill();
+        try (var dirs = Files.list(checkpoints)) {
+            Path newest = dirs.filter(p -> p.getFileName().toString().matches("step-\\d{8}")).sorted()
+                    .reduce((a, b) -> b).orElseThrow();
+            Files.delete(newest.resolve("model.safetensors"));
+            return Integer.parseInt(newest.getFileName().toString().substring(5));
+        }
+    }
+
+    /** Training ran to its planned steps, from the checkpoint at the stop, or from the one before the damaged one. */
+    private static void checkTrainResumed(JsonNode run, Point point, int deletedStep, List<String> problems) {
+        JsonNode stopped = null;
+        JsonNode finished = null;
+        for (JsonNode s : run.get("stages")) {
+            if (!s.get("stage").asText().equals("train")) continue;
+            if (s.get("status").asText().equals("CANCELLED")) stopped = s.get("outputs");
+            if (s.get("status").asText().equals("SUCCEEDED")) finished = s.get("outputs");
+        }
+        if (finished == null) {
+            problems.add("train never SUCCEEDED");
+            return;
+        }
+        if (finished.get("steps").asInt() != TRAIN_STEPS) {
+            problems.add("train SUCCEEDED after " + finished.get("steps") + " steps, not " + TRAIN_STEPS);
+        }
+        int from = finished.path("resumedFromStep").asInt(-1);
+        if (point.duringTrain() == DuringTrain.SIGINT) {
+            if (stopped == null) {
+                problems.add("no CANCELLED train record holds the checkpoint at the stop");
+            } else if (from != stopped.get("steps").asInt()) {
+                problems.add("resumed from step " + from + ", not from the stop's step " + stopped.get("steps"));
+            }
+        } else {
+            if (from != deletedStep - 1) {
+                problems.add("resumed from step " + from + ", not from " + (deletedStep - 1) + " before the damaged "
+                        + deletedStep);
+            }
+            String start = finished.path("start").asText();
+            if (!start.contains(String.format("step-%08d: model.safetensors is missing", deletedStep))) {
+                problems.add("train's outputs do not say it fell back: " + start);
+            }
         }
     }
 
@@ -159,8 +257,10 @@ public final class CrashInjection {
             if (s.get("status").asText().equals("SUCCEEDED")) succeeded.merge(s.get("stage").asText(), 1, Integer::sum);
             if (s.get("status").asText().equals("FAILED")) interrupted.add(s.get("stage").asText() + ":" + s.path("error").asText());
         }
-        if (!interrupted.equals(List.of(killedIn + ":interrupted"))) {
-            problems.add("failed stage records " + interrupted + ", expected [" + killedIn + ":interrupted]");
+        List<String> expectedFailed = point.duringTrain() == DuringTrain.SIGINT ? List.of()
+                : List.of(killedIn + ":interrupted");
+        if (!interrupted.equals(expectedFailed)) {
+            problems.add("failed stage records " + interrupted + ", expected " + expectedFailed);
         }
         for (String stage : STAGES) {
             if (succeeded.getOrDefault(stage, 0) != 1) problems.add(stage + " SUCCEEDED " + succeeded.get(stage) + " times");
@@ -173,6 +273,7 @@ public final class CrashInjection {
 
     private static String killedIn(Point point) {
         if (point.crashBefore() != null) return point.crashBefore();
+        if (point.duringTrain() != null) return "train";
         return point.name().startsWith("upload") ? "upload" : "commit";
     }
 

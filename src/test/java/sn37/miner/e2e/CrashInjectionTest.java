@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SIGKILL at every stage boundary and at the named points inside upload and commit; after a restart every run
+ * SIGKILL at every stage boundary and at the named points inside upload and commit, Ctrl-C during train, and a
+ * deleted newest checkpoint after a SIGKILL during train; after a restart every run
  * finishes SUCCEEDED with exactly one Hub commit and one chain extrinsic, and no finished stage runs again.
  */
 class CrashInjectionTest {

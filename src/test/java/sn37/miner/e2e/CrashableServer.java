@@ -8,7 +8,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import sn37.miner.config.Env;
 import sn37.miner.config.Settings;
-import sn37.miner.pipeline.PipelineServer;
+import sn37.miner.cli.ServeCommand;
 import sn37.miner.stage.BuiltInStages;
 import sn37.miner.stage.RunParams;
 import sn37.miner.stage.Stage;
@@ -18,7 +18,7 @@ import sn37.miner.stage.StageContext;
  * The pipeline server exactly as {@code miner serve} builds it, with each built-in stage journaled: a line when it
  * starts and one when it returns, appended to {@code -Dcrash.journal}. With {@code -Dcrash.before=STAGE} the process
  * stops dead when that stage starts (after the stages before it were recorded SUCCEEDED) and waits there for the
- * test's SIGKILL. Arguments are {@code --key=value} configuration overrides; secrets come from the environment.
+ * test's SIGKILL. SIGTERM and SIGINT stop it as they stop {@code miner serve}. Arguments are {@code --key=value} configuration overrides; secrets come from the environment.
  */
 public final class CrashableServer {
     private CrashableServer() {}
@@ -30,7 +30,7 @@ public final class CrashableServer {
         Settings settings = Settings.load(Path.of("").toAbsolutePath(), env, List.of(args));
         List<Stage> stages = BuiltInStages.all(settings, env).stream()
                 .map(s -> (Stage) new Journaled(s, journal, crashBefore)).toList();
-        PipelineServer.create(settings, stages).runUntilStopped();
+        System.exit(ServeCommand.serve(settings, stages));
     }
 
     static void append(Path journal, String line) {

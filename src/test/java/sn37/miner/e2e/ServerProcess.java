@@ -68,6 +68,16 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** Sends {@code signal} (e.g. "INT", Ctrl-C) and waits for the process to end; its exit status. */
+    int signalAndAwaitExit(String signal, Duration timeout) throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start().waitFor();
+        if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            kill();
+            throw new AssertionError("SIG" + signal + " did not stop the server within " + timeout + ":\n" + logTail());
+        }
+        return process.exitValue();
+    }
+
     String logTail() throws IOException {
         if (!Files.exists(log)) return "";
         List<String> lines = Files.readAllLines(log);

@@ -98,6 +98,34 @@ class TrainTest {
     }
 
     @Test
+    void aStopShortOfThePlannedStepsIsNotASuccessAndTheNextRunContinuesFromItsCheckpoint() throws Exception {
+        String params = "{\"max_steps\": 6, \"batch_size\": 8, \"accumulation_steps\": 1, \"checkpoint_every\": 50}";
+        AtomicInteger polls = new AtomicInteger();
+        StageStoppedException stop = assertThrows(StageStoppedException.class,
+                () -> train(params, () -> polls.incrementAndGet() > 2, null));
+        Train.Output stopped = (Train.Output) stop.outputs();
+        assertEquals(2, stopped.steps());
+        assertEquals(6, stopped.plannedSteps());
+        assertEquals("stop_requested", stopped.stoppedBy());
+        assertTrue(stopped.checkpointDir().endsWith("step-00000002"), stopped.checkpointDir());
+        assertTrue(Files.isRegularFile(Path.of(stopped.checkpointDir()).resolve("DONE")));
+        assertTrue(stop.getMessage().contains("stopped at step 2 of 6"), stop.getMessage());
+
+        Train.Output resumed = train(params, () -> false, null);
+        assertEquals(2, resumed.resumedFromStep());
+        assertEquals(6, resumed.steps());
+        assertEquals("max_steps", resumed.stoppedBy());
+        assertTrue(resumed.start().startsWith("resumed from checkpoint step-00000002"), resumed.start());
+    }
+
+    @Test
+    void itsOutputsSayWhenThereWasNoCheckpointToStartFrom() throws Exception {
+        Train.Output out = train("{\"max_steps\": 1, \"batch_size\": 8, \"accumulation_steps\": 1}", () -> false,
+                null);
+        assertEquals("No checkpoint: starting at step 0", out.start());
+    }
+
+    @Test
     void withLoraRankItSavesThePlainMergedModel() throws Exception {
         Train.Output out = train("{\"lora_rank\": 4, \"lr\": 0.01, \"max_steps\": 2, \"batch_size\": 8,"
                 + " \"accumulation_steps\": 1}", () -> false, null);

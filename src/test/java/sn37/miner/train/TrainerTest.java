@@ -145,6 +145,85 @@ class TrainerTest {
     }
 
     @Test
+    void resumeFallsBackToThePreviousCheckpointWhenTheNewestLostItsWeights() throws Exception {
+        List<ChatExample> examples = synthetic(12, 4);
+        try (LlamaModel model = tinyModel(6)) {
+            new Trainer(model, examples, 0, config(-1, 4, 1), dir, NO_SAVE, r -> { }).run(() -> false);
+        }
+        Files.delete(dir.resolve("step-00000004").resolve(Checkpoint.MODEL));
+        TrainResult resumed;
+        try (LlamaModel model = tinyModel(6)) {
+            resumed = new Trainer(model, examples, 0, config(-1, 6, 1), dir, NO_SAVE, r -> { }).run(() -> false);
+        }
+        assertEquals(3, resumed.resumedFromStep(), "step 3 is the checkpoint kept before step 4");
+        assertEquals(6, resumed.steps());
+        assertTrue(resumed.start().contains("step-00000003") && resumed.start().contains("step-00000004")
+                && resumed.start().contains("model.safetensors is missing"), resumed.start());
+    }
+
+    @Test
+    void aCheckpointWhoseFileWasCutShortIsNotUsed() throws Exception {
+        try (LlamaModel model = tinyModel(6)) {
+            new Trainer(model, synthetic(12, 4), 0, config(-1, 2, 1), dir, NO_SAVE, r -> { }).run(() -> false);
+        }
+        Path optimizer = dir.resolve("step-00000002").resolve(Checkpoint.OPTIMIZER);
+        byte[] bytes = Files.readAllBytes(optimizer);
+        Files.write(optimizer, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        assertEquals(1, Checkpoint.latest(dir).orElseThrow().state().step());
+        Checkpoint.Found damaged = Checkpoint.scan(dir).get(0);
+        assertFalse(damaged.usable());
+        assertTrue(damaged.problem().startsWith("optimizer.safetensors has " + bytes.length / 2 + " bytes"),
+                damaged.problem());
+    }
+
+    @Test
+    void withoutACheckpointItSaysItStartsAtStepZero() throws Exception {
+        try (LlamaModel model = tinyModel(6)) {
+            TrainResult result = new Trainer(model, synthetic(12, 4), 0, config(-1, 1, 1), dir, NO_SAVE, r -> { })
+                    .run(() -> false);
+            assertEquals("No checkpoint: starting at step 0", result.start());
+        }
+        Files.delete(dir.resolve("step-00000001").resolve(Checkpoint.STATE));
+        try (LlamaModel model = tinyModel(6)) {
+            TrainResult result = new Trainer(model, synthetic(12, 4), 0, config(-1, 1, 1), dir, NO_SAVE, r -> { })
+                    .run(() -> false);
+            assertNull(result.resumedFromStep());
+            assertEquals("No usable checkpoint (step-00000001: state.json is missing): starting at step 0",
+                    result.start());
+        }
+    }
+
+    @Test
+    void aStopShortOfThePlannedStepsLeavesTheEpochOpenSoTheResumeMatchesAnUninterruptedRun() throws Exception {
+        List<ChatExample> examples = synthetic(20, 1);
+        TrainResult whole;
+        try (LlamaModel model = tinyModel(5)) {
+            whole = new Trainer(model, examples, 0, config(2, -1, 100), dir.resolve("a"), NO_SAVE, r -> { })
+                    .run(() -> false);
+        }
+        AtomicInteger micro = new AtomicInteger();
+        TrainResult stopped;
+        try (LlamaModel model = tinyModel(5)) {
+            stopped = new Trainer(model, examples, 0, config(2, -1, 100), dir.resolve("b"), NO_SAVE, r -> { })
+                    .run(() -> micro.incrementAndGet() > 5);
+        }
+        assertTrue(stopped.stoppedEarly());
+        assertEquals(2, stopped.steps());
+        assertEquals(8, stopped.plannedSteps());
+        assertEquals(List.of(), stopped.epochLosses(), "the epoch is not closed by the stop");
+        TrainResult resumed;
+        try (LlamaModel model = tinyModel(5)) {
+            resumed = new Trainer(model, examples, 0, config(2, -1, 100), dir.resolve("b"), NO_SAVE, r -> { })
+                    .run(() -> false);
+        }
+        assertFalse(resumed.stoppedEarly());
+        assertEquals(whole.epochLosses().size(), resumed.epochLosses().size());
+        for (int i = 0; i < whole.epochLosses().size(); i++) {
+            assertEquals(whole.epochLosses().get(i), resumed.epochLosses().get(i), 1e-6, "epoch " + i);
+        }
+    }
+
+    @Test
     void stopsAtMaxStepsAndWritesTheLastCheckpointOnce() throws Exception {
         try (LlamaModel model = tinyModel(6)) {
             TrainResult result = new Trainer(model, synthetic(12, 4), 0, config(-1, 5, 5), dir, NO_SAVE, r -> { })
