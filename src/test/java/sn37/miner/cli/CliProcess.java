@@ -1,0 +1,66 @@
+package sn37.miner.cli;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import sn37.miner.MinerApp;
+
+/**
+ * {@code bin/miner ARGS} as a user runs it: {@link MinerApp} in a child JVM, its stdout and stderr read through
+ * pipes, so that output the process never flushes is missing here as it is in a terminal or a shell pipe.
+ */
+public final class CliProcess {
+    public record Result(int code, String out, String err) {}
+
+    private CliProcess() {}
+
+    public static Result run(List<String> args) {
+        return run(args, Map.of());
+    }
+
+    public static Result run(List<String> args, Map<String, String> env) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-XX:+UseSerialGC", "-Dsn37.home=" + MinerApp.home(), "-Dai.djl.offline=true",
+                "-cp", System.getProperty("java.class.path"), MinerApp.class.getName()));
+        command.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().putAll(env);
+        pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
+        try {
+            Process child = pb.start();
+            child.getOutputStream().close();
+            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(child.getInputStream()));
+            CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(child.getErrorStream()));
+            if (!child.waitFor(3, TimeUnit.MINUTES)) {
+                child.destroyForcibly().waitFor();
+                fail("miner " + args + " did not exit in 3 minutes");
+            }
+            return new Result(child.exitValue(), out.join(), err.join());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String drain(InputStream in) {
+        try (in) {
+            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            in.transferTo(buf);
+            return buf.toString(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
