@@ -23,6 +23,8 @@ final class PipelineConfiguration implements CamelConfiguration {
     private final RunParams scheduleParams;
     private final ScheduledExecutorService heartbeats;
     private final String owner;
+    /** Null when the process serves no HTTP API (the CLI's one-shot mode). */
+    private final ApiReadiness api;
     private RunQueue queue;
     /** Forwards to whatever the process shows progress on (the CLI's bar); nothing by default. */
     private volatile sn37.miner.stage.Progress sink = sn37.miner.stage.Progress.NONE;
@@ -30,17 +32,22 @@ final class PipelineConfiguration implements CamelConfiguration {
             sink.report(stage, done, total, detail);
 
     PipelineConfiguration(PipelineSettings settings, RunStore store, List<Stage> stages, RunParams scheduleParams,
-            ScheduledExecutorService heartbeats, String owner) {
+            ScheduledExecutorService heartbeats, String owner, ApiReadiness api) {
         this.settings = settings;
         this.store = store;
         this.stages = stages;
         this.scheduleParams = scheduleParams;
         this.heartbeats = heartbeats;
         this.owner = owner;
+        this.api = api;
     }
 
     @Override
-    public void configure(CamelContext ctx) {
+    public void configure(CamelContext ctx) throws Exception {
+        if (api != null) {
+            api.setCamelContext(ctx);
+            ctx.addStartupListener(api);
+        }
         Set<String> installed = stageNames(stages);
         Registry r = ctx.getRegistry();
         queue = new RunQueue(store, ctx.createProducerTemplate());

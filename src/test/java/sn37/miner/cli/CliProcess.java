@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,55 @@ public final class CliProcess {
     }
 
     public static Result run(List<String> args, Map<String, String> env) {
+        Running child = start(args, env);
+        if (!child.awaitExit(Duration.ofMinutes(3))) {
+            child.kill();
+            fail("miner " + args + " did not exit in 3 minutes");
+        }
+        return child.result();
+    }
+
+    /** The child, running; its output is read as it comes. */
+    public static final class Running {
+        private final Process process;
+        private final CompletableFuture<String> out;
+        private final CompletableFuture<String> err;
+
+        private Running(Process process) {
+            this.process = process;
+            this.out = CompletableFuture.supplyAsync(() -> drain(process.getInputStream()));
+            this.err = CompletableFuture.supplyAsync(() -> drain(process.getErrorStream()));
+        }
+
+        public boolean isAlive() {
+            return process.isAlive();
+        }
+
+        /** True when the child exited by itself within {@code limit}. */
+        public boolean awaitExit(Duration limit) {
+            try {
+                return process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+
+        public void kill() {
+            try {
+                process.destroyForcibly().waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** Exit code and everything printed; call once the child has exited. */
+        public Result result() {
+            return new Result(process.exitValue(), out.join(), err.join());
+        }
+    }
+
+    public static Running start(List<String> args, Map<String, String> env) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-XX:+UseSerialGC", "-Dsn37.home=" + MinerApp.home(), "-Dai.djl.offline=true",
                 "-cp", System.getProperty("java.class.path"), MinerApp.class.getName()));
@@ -39,18 +89,9 @@ public final class CliProcess {
         try {
             Process child = pb.start();
             child.getOutputStream().close();
-            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(child.getInputStream()));
-            CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(child.getErrorStream()));
-            if (!child.waitFor(3, TimeUnit.MINUTES)) {
-                child.destroyForcibly().waitFor();
-                fail("miner " + args + " did not exit in 3 minutes");
-            }
-            return new Result(child.exitValue(), out.join(), err.join());
+            return new Running(child);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 
