@@ -79,8 +79,13 @@ public final class CliProcess {
     }
 
     public static Running start(List<String> args, Map<String, String> env) {
+        return start(MinerApp.home(), args, env);
+    }
+
+    /** The miner with {@code home} as its directory (config/, routes/, db/). */
+    public static Running start(Path home, List<String> args, Map<String, String> env) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-XX:+UseSerialGC", "-Dsn37.home=" + MinerApp.home(), "-Dai.djl.offline=true",
+                "-Xmx512m", "-XX:+UseSerialGC", "-Dsn37.home=" + home, "-Dai.djl.offline=true",
                 "-cp", System.getProperty("java.class.path"), MinerApp.class.getName()));
         command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command);

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sn37.miner.MinerApp;
+import sn37.miner.config.Settings;
 
 /**
  * {@code miner serve} is ready only once its API port is bound: until then its health is not UP, and a port it
@@ -74,6 +77,40 @@ class ServeStartupTest {
         } finally {
             serve.kill();
         }
+    }
+
+    @Test
+    void portOutOfRangeIsOneLineNamingTheFlagNotAStackTrace() {
+        CliProcess.Result r = CliProcess.run(List.of("serve", "--camel.server.port=99999",
+                "--pipeline.db.path=" + dir.resolve("db/pipeline")));
+        assertEquals(2, r.code(), r.err());
+        assertEquals("error: --camel.server.port: camel.server.port must be an integer in [1, 65535]", r.err().strip());
+    }
+
+    @Test
+    void invalidCronFromTheEnvironmentIsOneLineNamingTheVariable() {
+        CliProcess.Result r = CliProcess.run(List.of("serve", "--pipeline.db.path=" + dir.resolve("db/pipeline")),
+                Map.of("PIPELINE_SWEEPER_CRON", "every minute"));
+        assertEquals(2, r.code(), r.err());
+        assertEquals("error: environment variable PIPELINE_SWEEPER_CRON: pipeline.sweeper.cron must be a Quartz cron"
+                + " expression (seconds minutes hours day-of-month month day-of-week [year])", r.err().strip());
+    }
+
+    @Test
+    void garbageLineInThePropertiesFileIsOneLineNamingFileAndLine() throws Exception {
+        Path home = dir.resolve("home");
+        Files.createDirectories(home.resolve("config"));
+        Path file = home.resolve(Settings.FILE);
+        List<String> lines = new ArrayList<>(Files.readAllLines(MinerApp.home().resolve(Settings.FILE)));
+        lines.add(20, "oops this is not a key");
+        Files.write(file, lines);
+        Files.copy(MinerApp.home().resolve("config/logback.xml"), home.resolve("config/logback.xml"));
+        CliProcess.Running serve = CliProcess.start(home, List.of("serve"), Map.of());
+        if (!serve.awaitExit(Duration.ofMinutes(2))) serve.kill();
+        CliProcess.Result r = serve.result();
+        assertEquals(2, r.code(), r.err());
+        assertEquals("error: " + file + ":21: expected key=value (a key of letters, digits, '.', '-' and '_', then"
+                + " '='), or a comment starting with #", r.err().strip());
     }
 
     private CliProcess.Running serve(int port, int managementPort) {
