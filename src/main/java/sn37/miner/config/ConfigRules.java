@@ -25,6 +25,7 @@ final class ConfigRules {
 
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|[0-9A-Fa-f.]*(:[0-9A-Fa-f.]*){2,}");
     private static final Pattern REPO = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*");
+    private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,15}(\\.[0-9]{1,15})?");
     private static final Pattern SS58 = Pattern.compile("[1-9A-HJ-NP-Za-km-z]{46,48}");
 
     static final Map<String, Rule> RULES = Map.ofEntries(
@@ -107,14 +108,7 @@ final class ConfigRules {
     }
 
     static Rule nonNegativeNumber() {
-        return v -> {
-            try {
-                double d = Double.parseDouble(v);
-                return Double.isFinite(d) && d >= 0 && !v.strip().matches(".*[A-Za-z].*") ? null : "a number >= 0";
-            } catch (NumberFormatException e) {
-                return "a number >= 0";
-            }
-        };
+        return v -> DECIMAL.matcher(v).matches() ? null : "a decimal number >= 0";
     }
 
     static Rule oneOf(String... values) {
