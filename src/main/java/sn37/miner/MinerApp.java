@@ -30,11 +30,31 @@ public final class MinerApp {
         if (System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", home().resolve("config/logback.xml").toString());
         }
-        System.exit(commandLine().execute(args));
+        CommandLine cl = commandLine();
+        // picocli's writers buffer, and System.exit (or a signal) does not flush them: what a command printed
+        // without a line end would never reach a pipe or a terminal
+        Thread flush = new Thread(() -> flush(cl), "flush-output");
+        Runtime.getRuntime().addShutdownHook(flush);
+        int code = cl.execute(args);
+        flush(cl);
+        System.exit(code);
     }
 
+    /**
+     * The command line with the error handler, and one stdout and one stderr writer shared by every subcommand
+     * (picocli otherwise opens a writer per subcommand, which the caller could not flush).
+     */
     public static CommandLine commandLine() {
         ErrorHandler errors = new ErrorHandler();
-        return new CommandLine(new MinerApp()).setExecutionExceptionHandler(errors).setParameterExceptionHandler(errors);
+        CommandLine cl = new CommandLine(new MinerApp()).setExecutionExceptionHandler(errors)
+                .setParameterExceptionHandler(errors);
+        cl.setOut(cl.getOut());
+        cl.setErr(cl.getErr());
+        return cl;
+    }
+
+    private static void flush(CommandLine cl) {
+        cl.getOut().flush();
+        cl.getErr().flush();
     }
 }

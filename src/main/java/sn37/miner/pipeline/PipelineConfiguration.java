@@ -24,6 +24,8 @@ final class PipelineConfiguration implements CamelConfiguration {
     private final ScheduledExecutorService heartbeats;
     private final String owner;
     private final ProcessStop stop;
+    /** Null when the process serves no HTTP API (the CLI's one-shot mode). */
+    private final ApiReadiness api;
     private RunQueue queue;
     /** Forwards to whatever the process shows progress on (the CLI's bar); nothing by default. */
     private volatile sn37.miner.stage.Progress sink = sn37.miner.stage.Progress.NONE;
@@ -31,7 +33,7 @@ final class PipelineConfiguration implements CamelConfiguration {
             sink.report(stage, done, total, detail);
 
     PipelineConfiguration(PipelineSettings settings, RunStore store, List<Stage> stages, RunParams scheduleParams,
-            ScheduledExecutorService heartbeats, String owner, ProcessStop stop) {
+            ScheduledExecutorService heartbeats, String owner, ProcessStop stop, ApiReadiness api) {
         this.settings = settings;
         this.store = store;
         this.stages = stages;
@@ -39,10 +41,15 @@ final class PipelineConfiguration implements CamelConfiguration {
         this.heartbeats = heartbeats;
         this.owner = owner;
         this.stop = stop;
+        this.api = api;
     }
 
     @Override
-    public void configure(CamelContext ctx) {
+    public void configure(CamelContext ctx) throws Exception {
+        if (api != null) {
+            api.setCamelContext(ctx);
+            ctx.addStartupListener(api);
+        }
         Set<String> installed = stageNames(stages);
         Registry r = ctx.getRegistry();
         queue = new RunQueue(store, ctx.createProducerTemplate());

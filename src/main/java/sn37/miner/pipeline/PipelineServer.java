@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
@@ -36,6 +37,7 @@ public final class PipelineServer implements AutoCloseable {
     private final ScheduledExecutorService heartbeats;
     private final ProcessStop stop;
     private final Duration shutdownTimeout;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private PipelineServer(Main main, RunDatabase db, RunStore store, PipelineConfiguration configuration,
             ScheduledExecutorService heartbeats, ProcessStop stop, Duration shutdownTimeout) {
@@ -50,6 +52,7 @@ public final class PipelineServer implements AutoCloseable {
 
     public static PipelineServer create(Settings settings, List<Stage> stages) {
         PipelineSettings ps = PipelineSettings.from(settings);
+        ApiReadiness api = apiReadiness(settings);
         RunParams scheduleParams;
         try {
             scheduleParams = RunApi.parseParams(sn37.miner.run.Run.PIPELINE, ps.scheduleParamsJson());
@@ -70,12 +73,24 @@ public final class PipelineServer implements AutoCloseable {
         });
         ProcessStop stop = new ProcessStop();
         PipelineConfiguration cfg = new PipelineConfiguration(ps, store, stages, scheduleParams, heartbeats, owner(),
-                stop);
+                stop, api);
         Main main = new Main();
         main.configure().addConfiguration(cfg);
         main.setOverrideProperties(settings.asProperties());
         Duration timeout = Duration.ofSeconds(settings.getInt("camel.main.shutdown-timeout", 1, 86_400));
         return new PipelineServer(main, db, store, cfg, heartbeats, stop, timeout);
+    }
+
+    /** Null without an HTTP API; otherwise its readiness, once its port and the management port are seen free. */
+    private static ApiReadiness apiReadiness(Settings settings) {
+        if (settings.getBoolean("camel.management.enabled")) {
+            ApiReadiness.requireFree(settings.get("camel.management.host"),
+                    settings.getInt("camel.management.port", 1, 65_535), "camel.management.host, camel.management.port");
+        }
+        if (!settings.getBoolean("camel.server.enabled")) return null;
+        ApiReadiness api = new ApiReadiness(settings.get("camel.server.host"), settings.getInt("camel.server.port", 1, 65_535));
+        api.requireFree();
+        return api;
     }
 
     public PipelineServer start() {
@@ -84,7 +99,7 @@ public final class PipelineServer implements AutoCloseable {
             UnmatchedRequests.install(context());
         } catch (Exception e) {
             close();
-            throw new ConfigException("the pipeline did not start: " + e.getMessage());
+            throw startFailure(e);
         }
         requeue();
         return this;
@@ -100,9 +115,19 @@ public final class PipelineServer implements AutoCloseable {
         });
         try {
             main.run();
+        } catch (Exception e) {
+            throw startFailure(e);
         } finally {
             close();
         }
+    }
+
+    /** A configuration error raised while Camel starts (a port that cannot be bound) is the one line to show. */
+    private static ConfigException startFailure(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConfigException c) return c;
+        }
+        return new ConfigException("the pipeline did not start: " + e.getMessage());
     }
 
     private void requeue() {
@@ -166,6 +191,7 @@ public final class PipelineServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (closed.getAndSet(true)) return;
         try {
             if (main.isStarted()) main.stop();
         } catch (Exception e) {

@@ -42,6 +42,7 @@ public final class FakeDatasetViewer implements Closeable {
     private final Map<String, Set<Long>> truncated = new ConcurrentHashMap<>();
     private final List<RowsRequest> rowsRequests = Collections.synchronizedList(new ArrayList<>());
     private final List<String> authHeaders = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger requests = new AtomicInteger();
     private int failSplits;
 
@@ -61,7 +62,7 @@ public final class FakeDatasetViewer implements Closeable {
     public static FakeDatasetViewer start(String dataset, String token) throws IOException {
         FakeDatasetViewer fake = new FakeDatasetViewer(dataset, token);
         fake.server.start(InetAddress.getByName("127.0.0.1"), 0);
-        return fake;
+        return FakeViolations.watch(fake, fake::violations);
     }
 
     public String baseUrl() {
@@ -111,12 +112,22 @@ public final class FakeDatasetViewer implements Closeable {
         return List.copyOf(authHeaders);
     }
 
+    /** Requests no correct client sends (wrong method, endpoint or parameters); each is also answered as the real one does. */
+    public List<String> violations() {
+        return List.copyOf(violations);
+    }
+
+    private MockResponse violation(int status, String code, String message) {
+        violations.add(message);
+        return error(status, code, message);
+    }
+
     private MockResponse dispatch(RecordedRequest request) {
         requests.incrementAndGet();
         String auth = request.getHeaders().get("Authorization");
         authHeaders.add(String.valueOf(auth));
         if (!"GET".equals(request.getMethod())) {
-            return error(405, "MethodNotAllowed", "only GET is served");
+            return violation(405, "MethodNotAllowed", "only GET is served");
         }
         if (auth != null && !auth.equals("Bearer " + token)) {
             return error(401, "ExternalUnauthenticatedError", "The dataset does not exist, or is not accessible with"
@@ -125,7 +136,7 @@ public final class FakeDatasetViewer implements Closeable {
         HttpUrl url = request.getUrl();
         String ds = url.queryParameter("dataset");
         if (ds == null || ds.isEmpty()) {
-            return error(422, "MissingRequiredParameter", "Parameter 'dataset' is required");
+            return violation(422, "MissingRequiredParameter", "Parameter 'dataset' is required");
         }
         if (!ds.equals(dataset)) {
             return error(404, "ResponseNotFound", "Not found.");
@@ -133,7 +144,7 @@ public final class FakeDatasetViewer implements Closeable {
         return switch (url.encodedPath()) {
             case "/splits" -> splits();
             case "/rows" -> rows(url);
-            default -> error(404, "ResponseNotFound", "no such endpoint " + url.encodedPath());
+            default -> violation(404, "ResponseNotFound", "no such endpoint " + url.encodedPath());
         };
     }
 
@@ -154,7 +165,7 @@ public final class FakeDatasetViewer implements Closeable {
         String config = url.queryParameter("config");
         String split = url.queryParameter("split");
         if (config == null || config.isEmpty() || split == null || split.isEmpty()) {
-            return error(422, "MissingRequiredParameter", "Parameter 'config' and 'split' are required");
+            return violation(422, "MissingRequiredParameter", "Parameter 'config' and 'split' are required");
         }
         long offset;
         int length;
@@ -162,13 +173,13 @@ public final class FakeDatasetViewer implements Closeable {
             offset = Long.parseLong(url.queryParameter("offset") == null ? "0" : url.queryParameter("offset"));
             length = Integer.parseInt(url.queryParameter("length") == null ? "100" : url.queryParameter("length"));
         } catch (NumberFormatException e) {
-            return error(422, "InvalidParameter", "Parameter 'offset' and 'length' must be integer");
+            return violation(422, "InvalidParameter", "Parameter 'offset' and 'length' must be integer");
         }
         if (offset < 0) {
-            return error(422, "InvalidParameter", "Parameter 'offset' must be positive");
+            return violation(422, "InvalidParameter", "Parameter 'offset' must be positive");
         }
         if (length < 0 || length > 100) {
-            return error(422, "InvalidParameter", "Parameter 'length' must not be greater than 100");
+            return violation(422, "InvalidParameter", "Parameter 'length' must not be greater than 100");
         }
         rowsRequests.add(new RowsRequest(config, split, offset, length));
         Integer failure;

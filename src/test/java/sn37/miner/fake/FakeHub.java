@@ -109,7 +109,7 @@ public final class FakeHub implements Closeable {
     public static FakeHub start(String writeToken, String readToken) throws IOException {
         FakeHub hub = new FakeHub(writeToken, readToken);
         hub.server.start(InetAddress.getByName("127.0.0.1"), 0);
-        return hub;
+        return FakeViolations.watch(hub, hub::violations);
     }
 
     public String endpoint() {

@@ -40,6 +40,7 @@ class FakeHubTest {
     }
 
     @Test
+    @ExpectedFakeViolations("lfsFile line for an object never uploaded")
     void refusesAnLfsFileLineWhoseObjectWasNeverUploaded() throws IOException {
         String body = header(fake.head(REPO)) + "{\"key\":\"lfsFile\",\"value\":{\"path\":\"m.bin\",\"algo\":\"sha256\","
                 + "\"oid\":\"" + "ab".repeat(32) + "\",\"size\":3}}\n";
@@ -60,6 +61,7 @@ class FakeHubTest {
     }
 
     @Test
+    @ExpectedFakeViolations("wrong Content-Type")
     void refusesACommitWithACharsetInItsContentType() throws IOException {
         RequestBody body = RequestBody.create(header(fake.head(REPO)), NDJSON);
 
@@ -69,6 +71,7 @@ class FakeHubTest {
     }
 
     @Test
+    @ExpectedFakeViolations("with a missing or wrong ETag for part 1")
     void refusesAMultipartCompletionWithAWrongEtag() throws IOException {
         fake.chunkSize(4).multipartThreshold(8);
         byte[] data = "0123456789".getBytes(StandardCharsets.UTF_8);
@@ -93,6 +96,7 @@ class FakeHubTest {
     }
 
     @Test
+    @ExpectedFakeViolations("Authorization sent to a presigned URL")
     void refusesAuthorizationOnPresignedUrls() throws IOException {
         byte[] data = "abc".getBytes(StandardCharsets.UTF_8);
         String href = batch(java.util.HexFormat.of().formatHex(sha256(data)), data.length)
@@ -106,6 +110,7 @@ class FakeHubTest {
     }
 
     @Test
+    @ExpectedFakeViolations("preupload of 257 files in one call")
     void refusesMoreThan256FilesInOnePreupload() throws IOException {
         StringBuilder files = new StringBuilder();
         for (int i = 0; i < 257; i++) {

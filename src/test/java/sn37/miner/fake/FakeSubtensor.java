@@ -127,7 +127,7 @@ public final class FakeSubtensor implements Closeable {
         FakeSubtensor node = new FakeSubtensor(
                 new FakeSubtensorChain(runtime.chain, startBlock, genesisHash, blockHashes, metadataPatch));
         node.server.start(InetAddress.getByName("127.0.0.1"), 0);
-        return node;
+        return FakeViolations.watch(node, node::violations);
     }
 
     public String endpoint() {

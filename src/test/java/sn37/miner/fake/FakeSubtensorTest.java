@@ -110,6 +110,7 @@ class FakeSubtensorTest {
     }
 
     @Test
+    @ExpectedFakeViolations({"Method not found: state_getKeysPagedTypo", "chain_getBlock: Invalid params"})
     void answersMalformedRequestsWithJsonRpcErrorsAndRecordsThem() {
         RpcErrorException unknown = assertThrows(RpcErrorException.class, () -> rpc.call("state_getKeysPagedTypo"));
         assertEquals(-32601, unknown.code());

@@ -84,7 +84,7 @@ public final class FakeWandb implements Closeable {
     public static FakeWandb start(String apiKey) throws IOException {
         FakeWandb fake = new FakeWandb(apiKey, "macrocosmos/prompting-validators");
         fake.server.start(InetAddress.getByName("127.0.0.1"), 0);
-        return fake;
+        return FakeViolations.watch(fake, fake::violations);
     }
 
     public String baseUrl() {
