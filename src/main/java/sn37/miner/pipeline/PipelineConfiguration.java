@@ -12,6 +12,7 @@ import org.apache.camel.spi.Registry;
 import sn37.miner.config.PipelineSettings;
 import sn37.miner.run.RunStore;
 import sn37.miner.stage.RunParams;
+import sn37.miner.stage.RunPreflight;
 import sn37.miner.stage.Stage;
 import sn37.miner.stage.StageNames;
 
@@ -23,6 +24,7 @@ final class PipelineConfiguration implements CamelConfiguration {
     private final RunParams scheduleParams;
     private final ScheduledExecutorService heartbeats;
     private final String owner;
+    private final RunPreflight preflight;
     private RunQueue queue;
     /** Forwards to whatever the process shows progress on (the CLI's bar); nothing by default. */
     private volatile sn37.miner.stage.Progress sink = sn37.miner.stage.Progress.NONE;
@@ -30,20 +32,21 @@ final class PipelineConfiguration implements CamelConfiguration {
             sink.report(stage, done, total, detail);
 
     PipelineConfiguration(PipelineSettings settings, RunStore store, List<Stage> stages, RunParams scheduleParams,
-            ScheduledExecutorService heartbeats, String owner) {
+            ScheduledExecutorService heartbeats, String owner, RunPreflight preflight) {
         this.settings = settings;
         this.store = store;
         this.stages = stages;
         this.scheduleParams = scheduleParams;
         this.heartbeats = heartbeats;
         this.owner = owner;
+        this.preflight = preflight;
     }
 
     @Override
     public void configure(CamelContext ctx) {
         Set<String> installed = stageNames(stages);
         Registry r = ctx.getRegistry();
-        queue = new RunQueue(store, ctx.createProducerTemplate());
+        queue = new RunQueue(store, ctx.createProducerTemplate(), preflight);
         r.bind("runStore", store);
         r.bind("runQueue", queue);
         r.bind("runFlow", new RunFlow(store, settings, installed));

@@ -17,6 +17,7 @@ import sn37.miner.config.Settings;
 import sn37.miner.run.RunDatabase;
 import sn37.miner.run.RunStore;
 import sn37.miner.stage.RunParams;
+import sn37.miner.stage.RunPreflight;
 import sn37.miner.stage.Stage;
 
 /**
@@ -62,7 +63,8 @@ public final class PipelineServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        PipelineConfiguration cfg = new PipelineConfiguration(ps, store, stages, scheduleParams, heartbeats, owner());
+        PipelineConfiguration cfg = new PipelineConfiguration(ps, store, stages, scheduleParams, heartbeats, owner(),
+                RunPreflight.api(settings));
         Main main = new Main();
         main.configure().addConfiguration(cfg);
         main.setOverrideProperties(settings.asProperties());
