@@ -78,7 +78,7 @@ public final class RunPreflight {
         }
         if (p.loadModelDir() != null) directory("--load_model_dir", p.loadModelDir());
         if (p.incumbentDir() != null) directory("--incumbent_dir", p.incumbentDir());
-        if (p.uploadDir() != null) directory("upload_dir", p.uploadDir());
+        if (p.uploadDir() != null) directory("upload_dir (upload's --load_model_dir)", p.uploadDir());
         if (p.initConfig() != null && !bundled(p.initConfig())) {
             Path config = path("--init_config", p.initConfig(), modelsRoot, "pipeline.api.models-root");
             if (Files.isDirectory(config)) config = config.resolve(CheckpointDir.CONFIG);
