@@ -104,7 +104,7 @@ public class RunStore {
             });
         }
         int changed = sql.update("UPDATE run SET status = 'QUEUED', attempt = attempt + 1, cancel_requested = FALSE,"
-                        + " auto_retries = auto_retries + ?, next_retry_at = NULL, ended_at = NULL,"
+                        + " failure_kind = NULL, auto_retries = auto_retries + ?, next_retry_at = NULL, ended_at = NULL,"
                         + " version = version + 1 WHERE id = ? AND version = ? AND status = ?",
                 byRetrySweeper ? 1 : 0, runId, run.version(), run.status());
         if (changed == 0) {
