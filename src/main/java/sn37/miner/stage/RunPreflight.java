@@ -87,7 +87,7 @@ public final class RunPreflight {
         }
         if (p.modelDir() != null && modelsRoot != null) {
             // an output directory: it may not exist yet, but it must not lead outside the root
-            underRoot("--model_dir", realExistingPart(Path.of(p.modelDir()).toAbsolutePath().normalize()), modelsRoot,
+            underRoot("--model_dir", realExistingPart(Path.of(p.modelDir()).toAbsolutePath()), modelsRoot,
                     "pipeline.api.models-root");
         }
     }
@@ -155,7 +155,7 @@ public final class RunPreflight {
             real = Path.of(value).toAbsolutePath().toRealPath();
         } catch (IOException | java.nio.file.InvalidPathException | SecurityException e) {
             // with a root, a missing path outside it must not be told apart from one that exists
-            if (root != null && !under(realExistingPart(Path.of(value).toAbsolutePath().normalize()), root)) {
+            if (root != null && !under(realExistingPart(Path.of(value).toAbsolutePath()), root)) {
                 throw outside(flag, root, rootKey);
             }
             throw new InvalidParameterException(flag + " " + Echo.quoted(value) + " does not exist");
@@ -178,7 +178,10 @@ public final class RunPreflight {
         return real.startsWith(r);
     }
 
-    /** The real path of the longest existing prefix, with the rest appended: where a new file would really go. */
+    /**
+     * The real path of the longest existing prefix, with the rest appended: where a new file would really go. The
+     * path is not normalised first: {@code link/..} must go where the link leads, not vanish.
+     */
     private static Path realExistingPart(Path absolute) {
         Path existing = absolute;
         Path rest = null;

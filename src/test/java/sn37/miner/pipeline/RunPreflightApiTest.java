@@ -113,6 +113,8 @@ class RunPreflightApiTest {
                 "pipeline.api.models-root");
         refused("/api/runs", json("init_config", secret.toString()), "--init_config must lie under " + models);
         refused("/api/runs", json("model_dir", dir.resolve("outside/out").toString()), "--model_dir must lie under");
+        // elsewhere/.. is where the link leads, up one: outside the root, though it reads as models/escaped
+        refused("/api/runs", json("model_dir", dirLink + "/../escaped"), "--model_dir must lie under");
         refused("/api/runs", json("load_model_dir", "../../.."), "--load_model_dir must lie under");
     }
 
