@@ -14,6 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import sn37.miner.MinerApp;
+import sn37.miner.config.Json;
+import sn37.miner.run.RunDatabase;
+import sn37.miner.run.RunStatus;
+import sn37.miner.run.RunStore;
 
 /**
  * {@code mine} checks every flag before anything runs: one line naming the flag, exit 2, and no run database
@@ -28,6 +32,11 @@ class MinePreflightTest {
         List<String> args = new ArrayList<>(List.of("mine", "--offline", "--max_steps", "1", "--batch_size", "8",
                 "--accumulation_steps", "1"));
         args.addAll(List.of(flags));
+        return run(args);
+    }
+
+    private Result run(List<String> given) {
+        List<String> args = new ArrayList<>(given);
         args.add("--pipeline.db.path=" + dir.resolve("db/pipeline"));
         args.add("--pipeline.work-dir=" + dir.resolve("runs"));
         StringWriter out = new StringWriter();
@@ -69,6 +78,26 @@ class MinePreflightTest {
         refusedUpFront(mine("--init_config", "tiny-llama", "--data_path", dir.toString()), "--data_path");
         refusedUpFront(mine("--init_config", "tiny-llama", "--data_path", dir.resolve("none.jsonl").toString()),
                 "--data_path");
+    }
+
+    @Test
+    void resumeRefusesARunWhoseModelDirIsGone() throws Exception {
+        Path model = Files.createDirectories(dir.resolve("model"));
+        String id;
+        try (RunDatabase db = RunDatabase.open(dir.resolve("db/pipeline"))) {
+            RunStore store = new RunStore(db.dataSource());
+            id = store.createRun("pipeline", "{\"offline\": true, \"load_model_dir\": "
+                    + Json.mapper().writeValueAsString(model.toString()) + "}", "CLI", null).run().id();
+            assertTrue(store.claimRun(id));
+            store.finishRun(id, RunStatus.FAILED, "fetch-data", "boom", null);
+        }
+        Files.delete(model);
+        Result r = run(List.of("runs", "resume", id));
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().strip().startsWith("error: --load_model_dir"), r.err());
+        try (RunDatabase db = RunDatabase.open(dir.resolve("db/pipeline"))) {
+            assertEquals(1, new RunStore(db.dataSource()).get(id).attempt(), "the run was resumed");
+        }
     }
 
     @Test
