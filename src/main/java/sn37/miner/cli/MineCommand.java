@@ -11,6 +11,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Unmatched;
 import sn37.miner.run.Run;
 import sn37.miner.stage.RunParams;
+import sn37.miner.stage.RunPreflight;
 
 /**
  * One pipeline run in this process, with the reference miner's flags ({@code neurons/miner.py}).
@@ -101,6 +102,7 @@ public final class MineCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (listCompetitions.printIfAsked(spec.commandLine().getOut())) return 0;
         RunParams params = params();
+        RunPreflight.cli().check(Run.PIPELINE, params);
         if (!params.offline()) {
             spec.commandLine().getErr().println("pre-flight: " + OneShot.preflight(params, overrides));
         }

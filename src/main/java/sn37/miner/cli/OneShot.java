@@ -14,6 +14,8 @@ import sn37.miner.run.RunStatus;
 import sn37.miner.stage.BuiltInStages;
 import sn37.miner.stage.PublishPreflight;
 import sn37.miner.stage.RunParams;
+import sn37.miner.stage.RunPreflight;
+import sn37.miner.config.Json;
 import sn37.miner.stage.StageServices;
 import sn37.miner.chain.ChainOptions;
 
@@ -48,6 +50,14 @@ final class OneShot implements AutoCloseable {
     }
 
     Run resumeAndWait(String runId) throws InterruptedException {
+        Run run = server.store().get(runId);
+        if (run.status().isResumable()) { // else resume below says why not
+            try {
+                RunPreflight.cli().check(run.kind(), Json.mapper().readValue(run.paramsJson(), RunParams.class));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("parameters of run " + runId + " are unreadable: " + e.getOriginalMessage());
+            }
+        }
         server.queue().resume(runId, false);
         return await(runId);
     }

@@ -17,6 +17,7 @@ import sn37.miner.config.Json;
 import sn37.miner.pipeline.RunFlow;
 import sn37.miner.run.Run;
 import sn37.miner.stage.RunParams;
+import sn37.miner.stage.RunPreflight;
 
 /**
  * Publishes a local model dir: one Hub commit, then the metadata on chain, then the repo made public — the
@@ -76,6 +77,10 @@ public final class UploadCommand implements Callable<Integer> {
             while (root.getCause() != null) root = root.getCause();
             throw new IllegalArgumentException(root.getMessage());
         }
+        // everything the publish needs is checked before a byte goes to the Hub: the model dir, then token, repo,
+        // wallet, the hotkey's registration and the node (the same pre-flight as mine)
+        RunPreflight.cli().check(RunFlow.PUBLISH, params);
+        spec.commandLine().getErr().println("pre-flight: " + OneShot.preflight(params, overrides));
         try (OneShot shot = OneShot.start(overrides)) {
             Run run = shot.submitAndWait(RunFlow.PUBLISH, params);
             return shot.printSummary(run, spec.commandLine().getOut());

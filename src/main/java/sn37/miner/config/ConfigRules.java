@@ -51,6 +51,9 @@ final class ConfigRules {
             entry("pipeline.heartbeat-seconds", integer(1, 3600)),
             entry("pipeline.api.token", anything()),
             entry("pipeline.api.allowed-hosts", listOf(HOST, "host names")),
+            entry("pipeline.api.data-root", path()),
+            entry("pipeline.api.models-root", path()),
+            entry("pipeline.api.max-data-bytes", wholeBytes()),
             entry("pipeline.schedule.enabled", bool()),
             entry("pipeline.schedule.cron", cron()),
             entry("pipeline.schedule.params", jsonObject()),
@@ -98,6 +101,17 @@ final class ConfigRules {
             try {
                 int i = Integer.parseInt(v);
                 return i < min || i > max ? expected : null;
+            } catch (NumberFormatException e) {
+                return expected;
+            }
+        };
+    }
+
+    static Rule wholeBytes() {
+        String expected = "a whole number of bytes >= 1";
+        return v -> {
+            try {
+                return Long.parseLong(v) < 1 ? expected : null;
             } catch (NumberFormatException e) {
                 return expected;
             }

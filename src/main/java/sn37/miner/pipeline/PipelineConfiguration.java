@@ -12,6 +12,7 @@ import org.apache.camel.spi.Registry;
 import sn37.miner.config.PipelineSettings;
 import sn37.miner.run.RunStore;
 import sn37.miner.stage.RunParams;
+import sn37.miner.stage.RunPreflight;
 import sn37.miner.stage.Stage;
 import sn37.miner.stage.StageNames;
 
@@ -26,6 +27,7 @@ final class PipelineConfiguration implements CamelConfiguration {
     private final ProcessStop stop;
     /** Null when the process serves no HTTP API (the CLI's one-shot mode). */
     private final ApiReadiness api;
+    private final RunPreflight preflight;
     private RunQueue queue;
     /** Forwards to whatever the process shows progress on (the CLI's bar); nothing by default. */
     private volatile sn37.miner.stage.Progress sink = sn37.miner.stage.Progress.NONE;
@@ -33,7 +35,8 @@ final class PipelineConfiguration implements CamelConfiguration {
             sink.report(stage, done, total, detail);
 
     PipelineConfiguration(PipelineSettings settings, RunStore store, List<Stage> stages, RunParams scheduleParams,
-            ScheduledExecutorService heartbeats, String owner, ProcessStop stop, ApiReadiness api) {
+            ScheduledExecutorService heartbeats, String owner, ProcessStop stop, ApiReadiness api,
+            RunPreflight preflight) {
         this.settings = settings;
         this.store = store;
         this.stages = stages;
@@ -42,6 +45,7 @@ final class PipelineConfiguration implements CamelConfiguration {
         this.owner = owner;
         this.stop = stop;
         this.api = api;
+        this.preflight = preflight;
     }
 
     @Override
@@ -52,7 +56,7 @@ final class PipelineConfiguration implements CamelConfiguration {
         }
         Set<String> installed = stageNames(stages);
         Registry r = ctx.getRegistry();
-        queue = new RunQueue(store, ctx.createProducerTemplate());
+        queue = new RunQueue(store, ctx.createProducerTemplate(), preflight);
         r.bind("runStore", store);
         r.bind("runQueue", queue);
         r.bind("runFlow", new RunFlow(store, settings, installed, stop));

@@ -20,6 +20,7 @@ import sn37.miner.run.RunDatabase;
 import sn37.miner.run.RunStatus;
 import sn37.miner.run.RunStore;
 import sn37.miner.stage.RunParams;
+import sn37.miner.stage.RunPreflight;
 import sn37.miner.stage.Stage;
 
 /**
@@ -73,7 +74,7 @@ public final class PipelineServer implements AutoCloseable {
         });
         ProcessStop stop = new ProcessStop();
         PipelineConfiguration cfg = new PipelineConfiguration(ps, store, stages, scheduleParams, heartbeats, owner(),
-                stop, api);
+                stop, api, RunPreflight.api(settings));
         Main main = new Main();
         main.configure().addConfiguration(cfg);
         main.setOverrideProperties(settings.asProperties());

@@ -11,8 +11,9 @@ import sn37.miner.run.RunStore;
 import sn37.miner.stage.StageNames;
 
 /**
- * Resumes runs that failed in upload or commit (a remote was down, a rate limit hit) once their backoff has
- * elapsed, up to {@code pipeline.sweeper.max-retries} times. Other failures wait for a person.
+ * Resumes runs that failed in upload or commit for a transient reason (a remote was down, a rate limit hit; see
+ * {@link FailureClassifier}) once their backoff has elapsed, up to {@code pipeline.sweeper.max-retries} times.
+ * Permanent failures (a missing wallet, 401/403, invalid input) and failures of other stages wait for a person.
  */
 public final class RetrySweeper {
     private static final Logger LOG = LoggerFactory.getLogger(RetrySweeper.class);

@@ -75,6 +75,7 @@ public final class RunApi {
         if (key != null && (key.isBlank() || key.length() > 150)) {
             throw new ApiException(400, "Idempotency-Key must be 1 to 150 characters (got " + key.length() + ")");
         }
+        queue.check(kind, params);
         RunStore.Created c = queue.submit(kind, params, "HTTP", key == null ? null : "http:" + key);
         if (!c.created()) requireSameRequest(c.run(), kind, params);
         respond(ex, c.created() ? 202 : 200, Map.of("runId", c.run().id(), "status", c.run().status().name(),

@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sn37.miner.config.Json;
 import sn37.miner.config.PipelineSettings;
+import sn37.miner.run.FailureKind;
 import sn37.miner.run.Run;
 import sn37.miner.run.RunStatus;
 import sn37.miner.run.RunStore;
@@ -115,20 +116,25 @@ public final class RunFlow {
         } else if (e instanceof RunCancelledException c) {
             finish(run, RunStatus.CANCELLED, c.stage(), c.getMessage());
         } else if (e instanceof StageFailedException f) {
-            finish(run, RunStatus.FAILED, f.stage(), f.getMessage());
+            finish(run, RunStatus.FAILED, f.stage(), f.getMessage(), FailureClassifier.of(f.getCause()));
         } else {
             LOG.error("run {} failed outside any stage", runId, e);
-            finish(run, RunStatus.FAILED, null, e == null ? "unknown error" : StageStep.describe(e));
+            finish(run, RunStatus.FAILED, null, e == null ? "unknown error" : StageStep.describe(e),
+                    FailureClassifier.of(e));
         }
     }
 
     private void finish(Run run, RunStatus status, String failedStage, String error) {
+        finish(run, status, failedStage, error, status == RunStatus.FAILED ? FailureKind.PERMANENT : null);
+    }
+
+    private void finish(Run run, RunStatus status, String failedStage, String error, FailureKind kind) {
         Instant retryAt = null;
-        if (status == RunStatus.FAILED && StageNames.PUBLISH.contains(failedStage) && installed.contains(failedStage)
-                && run.autoRetries() < settings.sweeperMaxRetries()) {
+        if (status == RunStatus.FAILED && kind == FailureKind.TRANSIENT && StageNames.PUBLISH.contains(failedStage)
+                && installed.contains(failedStage) && run.autoRetries() < settings.sweeperMaxRetries()) {
             retryAt = Instant.now().plus(settings.retryDelay(run.autoRetries()));
         }
-        store.finishRun(run.id(), status, failedStage, error, retryAt);
+        store.finishRun(run.id(), status, failedStage, error, retryAt, kind);
         LOG.info("run {} attempt {}: {}{}", run.id(), run.attempt(), status, error == null ? "" : " (" + error + ")");
     }
 

@@ -6,6 +6,7 @@ import sn37.miner.config.Json;
 import sn37.miner.run.Run;
 import sn37.miner.run.RunStore;
 import sn37.miner.stage.RunParams;
+import sn37.miner.stage.RunPreflight;
 
 /**
  * Writes runs and hands their ids to {@code seda:runs}. The queue is in memory; the run store is the truth,
@@ -16,10 +17,17 @@ public final class RunQueue {
 
     private final RunStore store;
     private final ProducerTemplate producer;
+    private final RunPreflight preflight;
 
-    RunQueue(RunStore store, ProducerTemplate producer) {
+    RunQueue(RunStore store, ProducerTemplate producer, RunPreflight preflight) {
         this.store = store;
         this.producer = producer;
+        this.preflight = preflight;
+    }
+
+    /** The API's pre-flight of a run's parameters (paths under the configured roots): throws on the first bad one. */
+    public void check(String kind, RunParams params) {
+        preflight.check(kind, params);
     }
 
     /** Writes a QUEUED run and enqueues it; with a key already used, returns that run and enqueues nothing. */

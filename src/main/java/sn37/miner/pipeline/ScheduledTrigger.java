@@ -26,10 +26,15 @@ public final class ScheduledTrigger {
     public void fire(Exchange ex) {
         Date scheduled = ex.getIn().getHeader("scheduledFireTime", Date.class);
         Instant slot = scheduled != null ? scheduled.toInstant() : Instant.now();
-        fire(slot);
+        try {
+            fire(slot);
+        } catch (IllegalArgumentException e) {
+            LOG.error("schedule fire {}: no run queued: pipeline.schedule.params: {}", slot, e.getMessage());
+        }
     }
 
     public RunStore.Created fire(Instant slot) {
+        queue.check(sn37.miner.run.Run.PIPELINE, params); // the files and device may be gone since start-up
         RunStore.Created c = queue.submit(sn37.miner.run.Run.PIPELINE, params, "SCHEDULE", "schedule:" + slot);
         if (c.created()) {
             LOG.info("schedule fire {}: run {} queued", slot, c.run().id());

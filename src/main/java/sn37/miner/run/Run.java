@@ -19,7 +19,8 @@ public record Run(
         Instant createdAt,
         Instant startedAt,
         Instant endedAt,
-        long version) {
+        long version,
+        FailureKind failureKind) {
 
     public static final String PIPELINE = "pipeline";
 

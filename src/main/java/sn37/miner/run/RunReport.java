@@ -17,6 +17,7 @@ public record RunReport(
         JsonNode params,
         String failedStage,
         String lastError,
+        FailureKind failureKind,
         boolean cancelRequested,
         int autoRetries,
         Instant nextRetryAt,
@@ -39,14 +40,15 @@ public record RunReport(
                 .map(e -> new EffectView(e.effectKey(), e.stage(), e.status().name(), e.createdAt(), e.confirmedAt()))
                 .toList();
         return new RunReport(r.id(), r.kind(), r.status().name(), r.attempt(), r.trigger(), r.runKey(),
-                json(r.paramsJson()), r.failedStage(), r.lastError(), r.cancelRequested(), r.autoRetries(),
+                json(r.paramsJson()), r.failedStage(), r.lastError(), r.failureKind(), r.cancelRequested(), r.autoRetries(),
                 r.nextRetryAt(), r.createdAt(), r.startedAt(), r.endedAt(), stages, store.artifacts(runId), effects);
     }
 
     /** The run row alone, for lists. */
     public static RunReport summary(Run r) {
         return new RunReport(r.id(), r.kind(), r.status().name(), r.attempt(), r.trigger(), r.runKey(), null,
-                r.failedStage(), r.lastError(), r.cancelRequested(), r.autoRetries(), r.nextRetryAt(), r.createdAt(),
+                r.failedStage(), r.lastError(), r.failureKind(), r.cancelRequested(), r.autoRetries(), r.nextRetryAt(),
+                r.createdAt(),
                 r.startedAt(), r.endedAt(), null, null, null);
     }
 

@@ -18,7 +18,7 @@ import javax.sql.DataSource;
 public class RunStore {
     private static final String RUN_COLS = "id, kind, run_key, trigger_source, params_json, status, attempt,"
             + " cancel_requested, failed_stage, last_error, auto_retries, next_retry_at, created_at, started_at,"
-            + " ended_at, version";
+            + " ended_at, version, failure_kind";
     private static final String STAGE_COLS = "id, run_id, stage, attempt, status, owner, outputs_json, error,"
             + " started_at, ended_at, heartbeat_at, version";
 
@@ -104,7 +104,7 @@ public class RunStore {
             });
         }
         int changed = sql.update("UPDATE run SET status = 'QUEUED', attempt = attempt + 1, cancel_requested = FALSE,"
-                        + " auto_retries = auto_retries + ?, next_retry_at = NULL, ended_at = NULL,"
+                        + " failure_kind = NULL, auto_retries = auto_retries + ?, next_retry_at = NULL, ended_at = NULL,"
                         + " version = version + 1 WHERE id = ? AND version = ? AND status = ?",
                 byRetrySweeper ? 1 : 0, runId, run.version(), run.status());
         if (changed == 0) {
@@ -131,9 +131,15 @@ public class RunStore {
 
     /** RUNNING → a final status of this attempt. {@code nextRetryAt} is set only for sweeper-retryable failures. */
     public void finishRun(String runId, RunStatus status, String failedStage, String error, Instant nextRetryAt) {
+        finishRun(runId, status, failedStage, error, nextRetryAt, null);
+    }
+
+    /** As above, with whether a failure is {@link FailureKind#TRANSIENT} (the sweeper may resume it) or not. */
+    public void finishRun(String runId, RunStatus status, String failedStage, String error, Instant nextRetryAt,
+            FailureKind kind) {
         int changed = sql.update("UPDATE run SET status = ?, failed_stage = ?, last_error = ?, next_retry_at = ?,"
-                        + " ended_at = ?, version = version + 1 WHERE id = ? AND status = 'RUNNING'",
-                status, failedStage, error, nextRetryAt, clock.instant(), runId);
+                        + " failure_kind = ?, ended_at = ?, version = version + 1 WHERE id = ? AND status = 'RUNNING'",
+                status, failedStage, error, nextRetryAt, kind == null ? null : kind.name(), clock.instant(), runId);
         if (changed == 0) {
             throw new RunConflictException("run " + runId + " is no longer RUNNING: cannot mark it " + status);
         }
@@ -164,7 +170,10 @@ public class RunStore {
         return sql.query("SELECT id FROM run WHERE status = 'QUEUED' ORDER BY created_at, id", rs -> rs.getString(1));
     }
 
-    /** FAILED runs whose failed stage is one of {@code stages}, retry budget left, and backoff elapsed. */
+    /**
+     * FAILED runs whose failed stage is one of {@code stages}, whose failure is not {@link FailureKind#PERMANENT},
+     * with retry budget left and backoff elapsed.
+     */
     public List<Run> dueForRetry(Collection<String> stages, int maxAutoRetries) {
         if (stages.isEmpty()) return List.of();
         String in = String.join(",", stages.stream().map(s -> "?").toList());
@@ -174,6 +183,7 @@ public class RunStore {
         params[i++] = maxAutoRetries;
         params[i] = clock.instant();
         return sql.query("SELECT " + RUN_COLS + " FROM run WHERE status = 'FAILED' AND failed_stage IN (" + in + ")"
+                + " AND (failure_kind IS NULL OR failure_kind <> 'PERMANENT')"
                 + " AND auto_retries < ? AND (next_retry_at IS NULL OR next_retry_at <= ?) ORDER BY created_at",
                 RunStore::run, params);
     }
@@ -313,7 +323,8 @@ public class RunStore {
                 rs.getString("params_json"), RunStatus.valueOf(rs.getString("status")), rs.getInt("attempt"),
                 rs.getBoolean("cancel_requested"), rs.getString("failed_stage"), rs.getString("last_error"),
                 rs.getInt("auto_retries"), Sql.instant(rs, "next_retry_at"), Sql.instant(rs, "created_at"),
-                Sql.instant(rs, "started_at"), Sql.instant(rs, "ended_at"), rs.getLong("version"));
+                Sql.instant(rs, "started_at"), Sql.instant(rs, "ended_at"), rs.getLong("version"),
+                rs.getString("failure_kind") == null ? null : FailureKind.valueOf(rs.getString("failure_kind")));
     }
 
     private static StageExecution stage(ResultSet rs) throws SQLException {

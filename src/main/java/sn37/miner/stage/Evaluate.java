@@ -52,6 +52,23 @@ public final class Evaluate implements Stage {
         public static Options defaults() {
             return new Options("oct2024", -1, 8, 400);
         }
+
+        /** The block whose schedule entry applies: {@code block}, or the start of the schedule's latest entry. */
+        public long effectiveBlock() {
+            List<CompetitionSchedule.Entry> entries = CompetitionSchedule.named(schedule).entries();
+            return block >= 0 ? block : entries.get(entries.size() - 1).startBlock();
+        }
+
+        /** The competition evaluated at {@link #effectiveBlock()}; empty when it is not live there. */
+        public java.util.Optional<Competition> competition(CompetitionId id) {
+            return CompetitionSchedule.named(schedule).find(id, effectiveBlock());
+        }
+
+        /** The ids live at {@link #effectiveBlock()}, as "2 (B7_MULTI_CHOICE)". */
+        public List<String> liveIds() {
+            return CompetitionSchedule.named(schedule).competitionsAt(effectiveBlock()).stream()
+                    .map(c -> c.id().id() + " (" + c.id() + ")").toList();
+        }
     }
 
     /** What the evaluation found. */
@@ -137,10 +154,9 @@ public final class Evaluate implements Stage {
         RunParams p = ctx.params();
         Path snapshot = Path.of(textOutput(ctx, StageNames.FETCH_DATA, "snapshotPath"));
         CompetitionSchedule schedule = CompetitionSchedule.named(options.schedule());
-        long block = options.block() >= 0 ? options.block()
-                : schedule.entries().get(schedule.entries().size() - 1).startBlock();
+        long block = options.effectiveBlock();
         CompetitionId id = CompetitionId.fromId(p.competitionId());
-        Competition competition = schedule.find(id, block).orElseThrow(() -> new StageException("competition " + id
+        Competition competition = options.competition(id).orElseThrow(() -> new StageException("competition " + id
                 + " is not scheduled at block " + block + " of schedule " + schedule.name()
                 + ": pick a live --competition_id (bin/miner competitions --schedule " + schedule.name() + ")"));
         EvalDtype dtype = EvalDtype.parse(p.evalDtype(), id);

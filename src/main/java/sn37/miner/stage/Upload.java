@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntFunction;
+import sn37.miner.chain.ChainOptions;
 import sn37.miner.competition.ModelConstraints;
 import sn37.miner.config.ConfigException;
 import sn37.miner.config.Json;
@@ -53,17 +54,30 @@ public final class Upload implements Stage {
     private final HubClients clients;
     private final IntFunction<ModelConstraints> constraints;
     private final UploadListener hooks;
+    private final ChainOptions preflightChain;
 
     public Upload(StageServices services) {
-        this(services, HubClient::create, CompetitionConstraints::latestOct2024, UploadListener.NONE);
+        this(services, ChainOptions.defaults());
+    }
+
+    /** With the chain options of the pre-flight's registration check (tests shorten its timeouts). */
+    public Upload(StageServices services, ChainOptions preflightChain) {
+        this(services, HubClient::create, CompetitionConstraints::latestOct2024, UploadListener.NONE, preflightChain);
+    }
+
+    /** Without the pre-flight: tests of the upload itself, whose runs name no chain. */
+    Upload(StageServices services, HubClients clients, IntFunction<ModelConstraints> constraints,
+            UploadListener hooks) {
+        this(services, clients, constraints, hooks, null);
     }
 
     Upload(StageServices services, HubClients clients, IntFunction<ModelConstraints> constraints,
-            UploadListener hooks) {
+            UploadListener hooks, ChainOptions preflightChain) {
         this.services = services;
         this.clients = clients;
         this.constraints = constraints;
         this.hooks = hooks;
+        this.preflightChain = preflightChain;
     }
 
     @Override
@@ -86,6 +100,10 @@ public final class Upload implements Stage {
         RunParams p = ctx.params();
         if (p.hfRepoId() == null) {
             throw new StageException("upload needs --hf_repo_id: the Hub repo (namespace/name) to publish to");
+        }
+        if (preflightChain != null) {
+            // as mine does before training: token, repo, wallet, hotkey registered, node up; before any Hub call
+            PublishPreflight.check(p, services, preflightChain);
         }
         try {
             Path dir = modelDir(ctx);

@@ -121,6 +121,7 @@ public final class MinerWorld implements AutoCloseable {
         s.put("miner.data.sn1-validators", FakeWandbKeys.hotkey(1));
         s.put("miner.data.wandb.mode", "latest");
         s.put("miner.data.wandb.steps", "50");
+        s.put("pipeline.api.models-root", dir.resolve("models").toString()); // the run's model_dir
         return s;
     }
 

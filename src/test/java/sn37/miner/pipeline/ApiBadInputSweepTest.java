@@ -176,7 +176,7 @@ class ApiBadInputSweepTest {
     /** Bodies that look odd but are valid: an empty body means the defaults. A repeated key creates nothing. */
     private static void validRequestsCreateRuns() throws Exception {
         for (String body : List.of("", "   ", "{}", "{\"offline\": null}", "{\"offline\": true, \"seed\": -5,"
-                + " \"hf_repo_id\": \"miner/sn37_model-v1.0\", \"data_path\": \"../data/x.jsonl\", \"device\": \"cuda:1\"}")) {
+                + " \"hf_repo_id\": \"miner/sn37_model-v1.0\", \"device\": \"cpu\"}")) {
             HttpResponseAssert.accepted(t.post("/api/runs", body));
             created++;
         }

@@ -40,7 +40,7 @@ class DashboardPageTest {
                         new TestStages.Fixed("evaluate", Map.of("metric", 0.4213, "questions", 40, "correct", 23))))) {
             String succeeded = trigger(t, "{\"offline\": true, \"avg_loss_upload_threshold\": 0.5}");
             // a user string with markup in it: the page must show it as text
-            Path missing = dir.resolve("<img src=x onerror=window.injected=1>.jsonl");
+            Path missing = Files.writeString(dir.resolve("<img src=x onerror=window.injected=1>.jsonl"), "not json\n");
             String failed = trigger(t, "{\"offline\": true, \"data_path\": " + Json.mapper().writeValueAsString(missing.toString()) + "}");
             assertEquals(RunStatus.SUCCEEDED, t.awaitFinished(succeeded, WAIT).status());
             assertEquals(RunStatus.FAILED, t.awaitFinished(failed, WAIT).status());

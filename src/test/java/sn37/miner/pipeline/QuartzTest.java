@@ -84,7 +84,8 @@ class QuartzTest {
     @Test
     void sweeperLeavesFailuresOfOtherStagesAlone() throws Exception {
         try (TestServer t = TestServer.start(dir)) {
-            String body = "{\"offline\": true, \"data_path\": " + Json.mapper().writeValueAsString(dir.resolve("none.jsonl").toString()) + "}";
+            Path bad = java.nio.file.Files.writeString(dir.resolve("bad.jsonl"), "not json\n");
+            String body = "{\"offline\": true, \"data_path\": " + Json.mapper().writeValueAsString(bad.toString()) + "}";
             String runId = Json.mapper().readTree(t.post("/api/runs", body).body()).get("runId").asText();
             assertEquals(RunStatus.FAILED, t.awaitFinished(runId, Duration.ofSeconds(30)).status());
             RetrySweeper sweeper = t.server.context().getRegistry().lookupByNameAndType("retrySweeper", RetrySweeper.class);

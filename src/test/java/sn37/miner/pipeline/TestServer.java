@@ -42,6 +42,8 @@ final class TestServer implements AutoCloseable {
         o.put("camel.management.port", String.valueOf(mgmt));
         o.put("pipeline.heartbeat-seconds", "1");
         o.put("pipeline.sweeper.enabled", "false");
+        o.put("pipeline.api.data-root", dir.toString());
+        o.put("pipeline.api.models-root", dir.toString());
         o.putAll(extra);
         return Settings.load(Path.of("").toAbsolutePath(), Env.of(Map.of()), List.of()).with(o);
     }

@@ -84,7 +84,8 @@ final class TestStages {
         @Override
         public Object run(StageContext ctx) {
             runs.incrementAndGet();
-            throw new StageException("remote answered 503 (attempt " + runs.get() + ")");
+            throw new StageException("remote answered 503 (attempt " + runs.get() + ")", new sn37.miner.hub.HubException(
+                    "HTTP 503", new sn37.miner.hub.HubException.Info(null, 503, null, null, null)));
         }
     }
 

@@ -17,6 +17,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -58,7 +60,10 @@ public final class RpcClient implements AutoCloseable {
         this.safeUrl = redact(url);
         this.options = options;
         // readTimeout 0: a WebSocket idles between blocks; pings detect a dead peer instead.
+        // Its own dispatcher and pool, so that close() can release their threads without touching other clients'.
         this.http = BASE.newBuilder()
+                .dispatcher(new Dispatcher())
+                .connectionPool(new ConnectionPool())
                 .connectTimeout(options.connectTimeout())
                 .readTimeout(Duration.ZERO)
                 .pingInterval(options.pingInterval())
@@ -118,14 +123,20 @@ public final class RpcClient implements AutoCloseable {
         };
     }
 
+    /**
+     * Closes the WebSocket and releases OkHttp's threads: the dispatcher's (not daemons: idle, they would keep the
+     * JVM alive for a minute) end once the socket's reader returns, and pooled connections are evicted.
+     */
     @Override
     public void close() {
         closed = true;
         Connection c = current;
         if (c != null) {
-            c.socket.close(1000, "client closed");
+            if (!c.socket.close(1000, "client closed")) c.socket.cancel();
             c.kill("was closed by this client", null);
         }
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
     }
 
     private Connection connection() {
