@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -121,6 +122,24 @@ public final class StageStep implements Processor {
             LOG.info("run {} stage {}: CANCELLED: {}", runId, name, e.getMessage());
             throw new RunCancelledException(name, (stop.requested() ? "the process was stopped (" + stop.cause() + ")"
                     : "cancelled on request") + " during stage " + name + ": " + e.getMessage());
+        } catch (CancellationException e) {
+            if (!stop.requested() && !store.get(runId).cancelRequested()) {
+                String message = describe(e);
+                store.stageFailed(exec, message);
+                throw new StageFailedException(name, message, e);
+            }
+            // A stage that stops reading or scoring at a cancel (fetch-data, evaluate) has nothing to keep: it is
+            // recorded as stopped, not failed, so the run ends CANCELLED and the sweeper leaves it alone.
+            store.stageStopped(exec, null, e.getMessage());
+            LOG.info("run {} stage {}: CANCELLED: {}", runId, name, e.getMessage());
+            throw new RunCancelledException(name, (stop.requested() ? "the process was stopped (" + stop.cause() + ")"
+                    : "cancelled on request") + " during stage " + name + ": " + e.getMessage());
+        } catch (Error e) {
+            // An Error would pass the routes' onException (which handles Exceptions) and leave the run RUNNING.
+            String message = "internal error " + e.getClass().getSimpleName() + " in stage " + name;
+            store.stageFailed(exec, message);
+            LOG.error("run {} stage {}: FAILED: {}", runId, name, message, e);
+            throw new StageFailedException(name, message, e);
         } catch (Exception e) {
             String message = describe(e);
             store.stageFailed(exec, message);

@@ -2,6 +2,7 @@ package sn37.miner.stage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.Optional;
 import sn37.miner.eval.BeatBest;
 
 /**
@@ -50,18 +51,14 @@ public final class Gate implements Stage {
     public GateDecision run(StageContext ctx) {
         RunParams p = ctx.params();
         if (p.gate().equals("beat-best")) return beatBest(ctx, p);
-        double metric;
-        String source;
-        if (p.metric() != null) {
-            metric = p.metric();
-            source = "parameter";
-        } else {
-            JsonNode eval = ctx.output(StageNames.EVALUATE, JsonNode.class)
-                    .orElseThrow(() -> new StageException("gate needs the evaluate stage's outputs, and this run has none"));
-            metric = metricOf(eval);
-            source = StageNames.EVALUATE;
+        // Evaluate's result wins whenever this run has one: an explicit metric stands in only for a gate run alone,
+        // so a stored pipeline run that carries one (accepted before the API refused it) cannot bypass evaluation.
+        Optional<JsonNode> eval = ctx.output(StageNames.EVALUATE, JsonNode.class);
+        if (eval.isPresent()) return decide(metricOf(eval.get()), p.avgLossUploadThreshold(), StageNames.EVALUATE);
+        if (p.metric() == null) {
+            throw new StageException("gate needs the evaluate stage's outputs, and this run has none");
         }
-        return decide(metric, p.avgLossUploadThreshold(), source);
+        return decide(p.metric(), p.avgLossUploadThreshold(), "parameter");
     }
 
     /** JSON has no infinity: Jackson writes a model that could not be evaluated as the string "Infinity". */

@@ -64,4 +64,25 @@ class CancelTest {
             assertEquals(RunStatus.SUCCEEDED, t.awaitFinished(running, Duration.ofSeconds(20)).status());
         }
     }
+
+    @Test
+    void aCancelWhileFetchDataReadsEndsTheRunCancelledNotFailed() throws Exception {
+        Path data = dir.resolve("sn1.jsonl");
+        java.nio.file.Files.writeString(data, "{\"challenge\": \"q\", \"reference\": \"A\"}\n");
+        SlowFetch fetch = new SlowFetch();
+        try (TestServer t = TestServer.start(TestServer.settings(dir, Map.of()), List.of(fetch, new Gate()))) {
+            String body = "{\"offline\": true, \"data_path\": " + Json.mapper().writeValueAsString(data.toString())
+                    + "}";
+            String id = Json.mapper().readTree(t.post("/api/runs", body).body()).get("runId").asText();
+            assertTrue(fetch.entered.await(20, TimeUnit.SECONDS));
+            HttpResponseAssert.accepted(t.post("/api/runs/" + id + "/cancel", ""));
+            fetch.release.countDown(); // the real reader now sees the cancel at its first check
+
+            Run run = t.awaitFinished(id, Duration.ofSeconds(20));
+            assertEquals(RunStatus.CANCELLED, run.status(), run.lastError());
+            assertEquals("fetch-data", run.failedStage());
+            assertEquals(sn37.miner.run.StageStatus.CANCELLED,
+                    t.server.store().latestStage(id, "fetch-data").orElseThrow().status());
+        }
+    }
 }

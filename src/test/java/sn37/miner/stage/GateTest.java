@@ -2,7 +2,11 @@ package sn37.miner.stage;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.nio.file.Path;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import sn37.miner.config.Json;
 
 /** The gate as the reference miner applies it: upload only if metric < threshold, and 0 means never. */
 class GateTest {
@@ -34,5 +38,25 @@ class GateTest {
         assertEquals(java.util.List.of("evaluate"), g.requires(RunParams.defaults()));
         RunParams withMetric = sn37.miner.config.Json.mapper().readValue("{\"metric\": 0.1}", RunParams.class);
         assertTrue(g.requires(withMetric).isEmpty());
+    }
+
+    @Test
+    void aRunWithEvaluateOutputsIsGatedOnThemEvenWhenItCarriesAMetric(@TempDir Path dir) throws Exception {
+        RunParams p = Json.mapper().readValue("{\"metric\": 0.01, \"avg_loss_upload_threshold\": 0.5}",
+                RunParams.class);
+        StageContext.Outputs evaluated = new StageContext.Outputs() {
+            @Override
+            public <T> Optional<T> of(String stage, Class<T> type) {
+                if (!stage.equals("evaluate")) return Optional.empty();
+                try {
+                    return Optional.of(Json.mapper().readValue("{\"metric\": 0.968}", type));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
+        GateDecision d = new Gate().run(new StageContext("run", 1, p, dir, evaluated, () -> false, null));
+        assertEquals(0.968, d.metric());
+        assertFalse(d.passed(), d.reason());
     }
 }
