@@ -77,6 +77,10 @@ class ConfigErrorsTest {
         BAD.put("miner.data.hf.configs", List.of("0", "10001"));
         BAD.put("miner.data.hf.min-rows", List.of("0"));
         BAD.put("miner.data.hf.target", List.of("0", "many"));
+        BAD.put("pipeline.api.allowed-hosts", List.of("miner host", "http://miner.example"));
+        BAD.put("pipeline.api.data-root", List.of(""));
+        BAD.put("pipeline.api.models-root", List.of(""));
+        BAD.put("pipeline.api.max-data-bytes", List.of("0", "-1", "1GB"));
     }
 
     @TempDir Path home;
