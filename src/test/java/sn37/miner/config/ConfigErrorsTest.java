@@ -61,7 +61,7 @@ class ConfigErrorsTest {
         BAD.put("pipeline.sweeper.backoff-max-seconds", List.of("0", "604801"));
         BAD.put("miner.hub.endpoint", List.of("huggingface.co", "ftp://huggingface.co", ""));
         BAD.put("miner.wandb.base-url", List.of("api.wandb.ai", "ws://api.wandb.ai"));
-        BAD.put("miner.subtensor.finney", List.of("https://entrypoint-finney.opentensor.ai", "finney"));
+        BAD.put("miner.subtensor.finney", List.of("https://127.0.0.1:9944", "finney"));
         BAD.put("miner.subtensor.test", List.of("test.finney.opentensor.ai:443"));
         BAD.put("miner.subtensor.local", List.of("127.0.0.1:9944", ""));
         BAD.put("miner.data.sn1-validators", List.of("not-an-address", "5F,5G"));
