@@ -69,18 +69,12 @@ class UploadPreflightProcessTest {
         return new Result(p.exitValue(), Files.readString(dir.resolve("out.txt")), Files.readString(dir.resolve("err.txt")));
     }
 
-    private int hubRequests() {
-        int n = 0;
-        for (FakeHub.Kind k : FakeHub.Kind.values()) n += hub.count(k);
-        return n;
-    }
-
     @Test
     void unregisteredHotkeyIsRefusedBeforeAnyHubCall() throws Exception {
         Result r = upload();
         assertEquals(2, r.code(), r.out() + r.err());
         assertTrue(r.err().contains("is not registered on netuid 37"), r.err());
-        assertEquals(0, hubRequests(), "the model went to the Hub before the registration was checked");
+        assertEquals(0, hub.totalRequests(), "the model went to the Hub before the registration was checked");
         assertFalse(Files.exists(dir.resolve("db")), "a run was started");
     }
 
@@ -91,6 +85,6 @@ class UploadPreflightProcessTest {
         Result r = upload();
         assertEquals(2, r.code(), r.out() + r.err());
         assertTrue(r.err().contains("cannot check the hotkey's registration"), r.err());
-        assertEquals(0, hubRequests(), "the model went to the Hub while the node was down");
+        assertEquals(0, hub.totalRequests(), "the model went to the Hub while the node was down");
     }
 }

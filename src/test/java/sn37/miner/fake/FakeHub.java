@@ -209,6 +209,11 @@ public final class FakeHub implements Closeable {
         return counts.getOrDefault(kind, 0);
     }
 
+    /** Requests of every kind this fake has answered. */
+    public synchronized int totalRequests() {
+        return counts.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
     public synchronized List<RecordedRequest> requests(Kind kind) {
         return List.copyOf(seen.getOrDefault(kind, List.of()));
     }

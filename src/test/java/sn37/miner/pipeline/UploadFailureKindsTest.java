@@ -75,12 +75,6 @@ class UploadFailureKindsTest {
         return t.server.context().getRegistry().lookupByNameAndType("retrySweeper", RetrySweeper.class);
     }
 
-    private int hubRequests() {
-        int n = 0;
-        for (FakeHub.Kind k : FakeHub.Kind.values()) n += hub.count(k);
-        return n;
-    }
-
     @Test
     void missingHotkeyStaysFailedAndIsNotRetried() throws Exception {
         node.registerNeuron(37, 11, ChainTestKit.testHotkey().publicKey());
@@ -93,7 +87,7 @@ class UploadFailureKindsTest {
         assertNull(run.nextRetryAt());
         assertEquals(List.of(), sweeper().sweep());
         assertEquals(1, t.server.store().get(runId).attempt());
-        assertEquals(0, hubRequests(), "nothing may reach the Hub before the pre-flight passes");
+        assertEquals(0, hub.totalRequests(), "nothing may reach the Hub before the pre-flight passes");
     }
 
     @Test
@@ -103,7 +97,7 @@ class UploadFailureKindsTest {
         assertEquals(RunStatus.FAILED, run.status());
         assertTrue(run.lastError().contains("is not registered on netuid 37"), run.lastError());
         assertEquals(FailureKind.PERMANENT, run.failureKind());
-        assertEquals(0, hubRequests(), "the model went to the Hub before the registration was checked");
+        assertEquals(0, hub.totalRequests(), "the model went to the Hub before the registration was checked");
         assertEquals(List.of(), sweeper().sweep());
     }
 
@@ -117,7 +111,7 @@ class UploadFailureKindsTest {
         assertTrue(run.lastError().contains("cannot check the hotkey's registration"), run.lastError());
         assertEquals(FailureKind.TRANSIENT, run.failureKind(), run.lastError());
         assertNotNull(run.nextRetryAt());
-        assertEquals(0, hubRequests(), "the model went to the Hub while the node was down");
+        assertEquals(0, hub.totalRequests(), "the model went to the Hub while the node was down");
     }
 
     @Test
