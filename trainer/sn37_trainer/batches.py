@@ -59,8 +59,11 @@ def summed_loss(model, examples, pad_id, device):
         return logits.float().sum() * 0.0
     batch = Padded(examples, pad_id, device)
     logits = model(input_ids=batch.ids, logits_to_keep=batch.keep, use_cache=False).logits  # [B, K, vocab]
-    chosen = logits[batch.batch_rows, batch.columns].float()  # [scored, vocab]
-    return F.cross_entropy(chosen, batch.targets, reduction="sum")
+    # One example scores exactly the kept positions: a view, not a copy of [K, vocab].
+    chosen = logits[0] if len(examples) == 1 else logits[batch.batch_rows, batch.columns]  # [scored, vocab]
+    del logits
+    # float32 log-softmax, as the DJL trainer computes it; its input copy is freed once it is taken.
+    return F.cross_entropy(chosen.float(), batch.targets, reduction="sum")
 
 
 def scored_tokens(examples):

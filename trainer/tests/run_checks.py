@@ -9,7 +9,8 @@ Run it with the venv's python (trainer/setup-venv makes one); it exits non-zero 
   - the stop file mid-run: exit 0, stopped_by stop_requested, a checkpoint; the rerun resumes from it and ends
     with the uninterrupted run's step losses and weights;
   - SIGTERM to torchrun: the workers write a checkpoint and result.json with stopped_by stop_requested;
-  - LoRA through two torchrun agents (c10d rendezvous, as two nodes would): the losses of one process, A drawn
+  - LoRA through two torchrun agents (c10d rendezvous, as two nodes would; one example per micro-batch, so
+    one rank has none): the losses of one process, A drawn
     as the DJL trainer draws it, the merged weights W + alpha/r B A, other weights untouched, tied head left out.
 """
 
@@ -254,7 +255,8 @@ def check_full(root, tied, examples):
 
 
 def check_lora(root, untied, examples):
-    settings = {"lora_rank": 4, "lora_alpha": 8.0, "num_epochs": 1}
+    # One example per micro-batch: the second rank has none and runs the zero-weighted dummy forward.
+    settings = {"lora_rank": 4, "lora_alpha": 8.0, "num_epochs": 1, "batch_size": 1, "accumulation_steps": 3}
     one = make_job(root / "lora-1", untied, examples, train=settings)
     codes = train(one)
     check(codes == [0], "LoRA on one process completes")
