@@ -72,12 +72,11 @@ final class SlurmErrors {
         String said = errors.isEmpty() ? "no error text" : text(errors);
         String hint = errors.stream().anyMatch(SlurmError::isUnspecified) ? "; slurmctld answers this way when it"
                 + " refuses the token: if every call fails so, make a new one with scontrol token" : "";
-        if (status >= 500 && errors.isEmpty()) {
-            return new SlurmException(Kind.SERVER, "slurmrestd answered HTTP " + status + " to " + what + " ("
-                    + said + "); check slurmrestd's and slurmctld's logs");
+        if (status >= 500) {
+            return new SlurmException(Kind.SERVER, "slurmrestd answered HTTP " + status + " to " + what + ": " + said
+                    + hint + (hint.isEmpty() ? "; check slurmrestd's and slurmctld's logs" : ""));
         }
-        Kind kind = status >= 500 ? Kind.SERVER : Kind.REFUSED;
-        return new SlurmException(kind, "Slurm refused " + what + " (HTTP " + status + "): " + said + hint);
+        return new SlurmException(Kind.REFUSED, "Slurm refused " + what + " (HTTP " + status + "): " + said + hint);
     }
 
     static boolean isPartition(List<SlurmError> errors) {

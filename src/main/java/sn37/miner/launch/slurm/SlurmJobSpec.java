@@ -1,7 +1,9 @@
 package sn37.miner.launch.slurm;
 
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A batch job as slurmrestd's submit call takes it (sbatch's options by their REST names).
@@ -19,7 +21,7 @@ public record SlurmJobSpec(String name, String script, String partition, int nod
         int gpusPerNode) {
 
     public SlurmJobSpec {
-        environment = Map.copyOf(environment);
+        environment = Collections.unmodifiableMap(new TreeMap<>(environment)); // sorted: the same body each time
         if (name == null || name.isBlank() || script == null || !script.startsWith("#!")) {
             throw new IllegalArgumentException("a Slurm job needs a name and a script that starts with #!");
         }

@@ -127,7 +127,7 @@ public final class SlurmRestClient {
             return;
         }
         check(reply, "the cancel of job " + id);
-        LOG.info("cancelled Slurm job {}", id);
+        LOG.info("asked Slurm to cancel job {}", id);
     }
 
     private List<SlurmJob> jobs(SlurmApi v, Reply reply, String what) throws SlurmException {
