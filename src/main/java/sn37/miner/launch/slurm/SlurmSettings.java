@@ -49,7 +49,8 @@ public record SlurmSettings(URI url, String user, String partition, int tasksPer
         environment = Map.copyOf(environment == null ? DEFAULT_ENVIRONMENT : environment);
         requestTimeout = requestTimeout == null ? DEFAULT_REQUEST_TIMEOUT : requestTimeout;
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
-            throw new IllegalArgumentException("the slurmrestd request timeout must be positive, got " + requestTimeout);
+            throw new IllegalArgumentException(
+                    "the slurmrestd request timeout must be positive, got " + requestTimeout);
         }
     }
 

@@ -65,8 +65,8 @@ class SlurmRestClientTest {
     void runsATwoTaskJobToSuccess() throws Exception {
         Path job = cluster.newJobDir("two-tasks");
         SlurmRestClient client = client();
-        long id = client.submit(spec("sn37-test-two-tasks", "#!/bin/bash\nsrun -n 2 bash -c 'echo $SLURM_PROCID >> out'\n",
-                job, SlurmCluster.PARTITION));
+        String script = "#!/bin/bash\nsrun -n 2 bash -c 'echo $SLURM_PROCID >> out'\n";
+        long id = client.submit(spec("sn37-test-two-tasks", script, job, SlurmCluster.PARTITION));
 
         JobState end = awaitEnd(client, id, Duration.ofSeconds(60));
 
