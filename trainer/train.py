@@ -1,0 +1,11 @@
+"""Entry point for torchrun: python -m torch.distributed.run ... trainer/train.py --job JOB_DIR/job.json"""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from sn37_trainer.train import main  # noqa: E402 - the package lies beside this file
+
+if __name__ == "__main__":
+    sys.exit(main())
