@@ -83,6 +83,8 @@ final class TorchTrain {
         Files.createDirectories(dir.dir());
         LaunchSettings launch = p.slurmPartition() == null ? settings : settings.withPartition(p.slurmPartition());
         TrainingLauncher launcher = Launchers.forName(p.launcher(), launch, dir.dir());
+        // This machine starts local jobs, so it can check their environment; cluster nodes see their own paths.
+        if (launcher.name().equals(Launchers.LOCAL)) requireTrainer(launch.python(), trainerScript(launch));
         Watched job = earlierJob(ctx, launcher, dir).orElse(null);
         if (job == null) job = submit(ctx, launcher, launch, dir, in);
         TorchProgress progress = new TorchProgress(ctx, dir, job.progressOffset());
@@ -147,8 +149,7 @@ final class TorchTrain {
     private Watched submit(StageContext ctx, TrainingLauncher launcher, LaunchSettings launch, JobDir dir, Job in)
             throws IOException {
         RunParams p = ctx.params();
-        Path trainer = launch.trainerDir().toAbsolutePath().resolve("train.py");
-        if (launcher.name().equals(Launchers.LOCAL)) requireTrainer(launch.python(), trainer);
+        Path trainer = trainerScript(launch);
         // The memory planner (train/plan) checks here, before anything starts, that this plan fits.
         Path startModel = launch.jobRoot().isPresent() ? StartModelCopy.into(dir, in.startModel()) : in.startModel();
         new JobSpec(startModel, in.padId(), in.config(), p.loraRank(), Train.LORA_ALPHA_PER_RANK * p.loraRank(),
@@ -183,6 +184,10 @@ final class TorchTrain {
         JobHandle handle = launcher.submit(request);
         ctx.effects().confirm(key, Json.mapper().writeValueAsString(handle));
         return new Watched(handle, offset);
+    }
+
+    private static Path trainerScript(LaunchSettings launch) {
+        return launch.trainerDir().toAbsolutePath().resolve("train.py");
     }
 
     private static void requireTrainer(Path python, Path trainer) {
