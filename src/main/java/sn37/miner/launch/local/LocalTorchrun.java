@@ -76,6 +76,11 @@ public final class LocalTorchrun implements TrainingLauncher {
             throw new LaunchException("a job named " + request.name() + " was started before in " + jobDir
                     + ": re-attach to it instead of starting it twice");
         }
+        if (!Files.isExecutable(request.python())) {
+            // checked here: through setsid a missing interpreter would only show as a job that failed at once
+            throw new LaunchException("cannot start " + request.python() + " for job " + request.name()
+                    + ": it is not an executable file");
+        }
         List<String> command = new ArrayList<>();
         SETSID.stream().filter(Files::isExecutable).findFirst().ifPresent(p -> command.add(p.toString()));
         command.addAll(List.of(request.python().toString(), "-m", "torch.distributed.run", "--standalone",
