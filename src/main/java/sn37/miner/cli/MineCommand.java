@@ -114,6 +114,7 @@ public final class MineCommand implements Callable<Integer> {
         if (listCompetitions.printIfAsked(spec.commandLine().getOut())) return 0;
         RunParams params = params();
         RunPreflight.cli().check(Run.PIPELINE, params);
+        OneShot.trainerPreflight(params, overrides);
         if (!params.offline()) {
             spec.commandLine().getErr().println("pre-flight: " + OneShot.preflight(params, overrides));
         }

@@ -10,6 +10,11 @@ import sn37.miner.launch.LaunchSettings;
 final class LaunchConfig {
     private LaunchConfig() {}
 
+    /** Without the Slurm token: for checks that only need the paths. */
+    static LaunchSettings paths(Settings s) {
+        return from(s, Env.of(java.util.Map.of()));
+    }
+
     static LaunchSettings from(Settings s, Env env) {
         String timeLimit = s.get("train.slurm.time-limit-minutes");
         LaunchSettings.Slurm slurm = new LaunchSettings.Slurm(s.get("train.slurm.url"), s.get("train.slurm.user"),

@@ -84,7 +84,7 @@ final class TorchTrain {
         LaunchSettings launch = p.slurmPartition() == null ? settings : settings.withPartition(p.slurmPartition());
         TrainingLauncher launcher = Launchers.forName(p.launcher(), launch, dir.dir());
         // This machine starts local jobs, so it can check their environment; cluster nodes see their own paths.
-        if (launcher.name().equals(Launchers.LOCAL)) requireTrainer(launch.python(), trainerScript(launch));
+        if (launcher.name().equals(Launchers.LOCAL)) requireTrainer(launch);
         Watched job = earlierJob(ctx, launcher, dir).orElse(null);
         if (job == null) job = submit(ctx, launcher, launch, dir, in);
         TorchProgress progress = new TorchProgress(ctx, dir, job.progressOffset());
@@ -190,17 +190,27 @@ final class TorchTrain {
         return launch.trainerDir().toAbsolutePath().resolve("train.py");
     }
 
-    private static void requireTrainer(Path python, Path trainer) {
+    private static void requireTrainer(LaunchSettings launch) {
+        trainerProblem(launch).ifPresent(problem -> {
+            throw new StageException(problem);
+        });
+    }
+
+    /** What is missing for this machine to start the trainer, in one line saying how to make it; empty if nothing. */
+    static Optional<String> trainerProblem(LaunchSettings launch) {
+        Path python = launch.python();
         if (!Files.isExecutable(python)) {
             Path venv = python.getParent() != null && python.getParent().getParent() != null
                     ? python.getParent().getParent() : python;
-            throw new StageException("the PyTorch trainer's Python environment is missing at " + python
+            return Optional.of("the PyTorch trainer's Python environment is missing at " + python
                     + ": run trainer/setup-venv " + venv + " (or set train.torch.python to one)");
         }
+        Path trainer = trainerScript(launch);
         if (!Files.isRegularFile(trainer)) {
-            throw new StageException("the PyTorch trainer is missing at " + trainer + ": set train.torch.trainer-dir"
-                    + " to the miner's trainer folder");
+            return Optional.of("the PyTorch trainer is missing at " + trainer + ": set train.torch.trainer-dir to"
+                    + " the miner's trainer folder");
         }
+        return Optional.empty();
     }
 
     /**
