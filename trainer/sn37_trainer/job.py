@@ -185,6 +185,21 @@ def load_job(path):
                pad_id, train, compute, save, spec["gradient_checkpointing"], spec["fsdp"])
 
 
+def model_vocab_size(job):
+    """vocab_size from model_dir/config.json (or its text_config), read without transformers."""
+    try:
+        with open(job.model_dir / "config.json", "rb") as f:
+            config = json.loads(f.read().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        raise JobError("model_dir", "a model folder whose config.json is readable JSON") from None
+    if not isinstance(config, dict):
+        raise JobError("model_dir", "a model folder whose config.json is a JSON object")
+    size = config.get("vocab_size", (config.get("text_config") or {}).get("vocab_size"))
+    if not _is_int(size) or size < 1:
+        raise JobError("model_dir", "a model folder whose config.json has a positive integer vocab_size")
+    return size
+
+
 def load_examples(job, vocab_size):
     """Reads examples.jsonl: one {"ids": [...], "prompt_length": n} per line; raises JobError naming the line."""
     limit = job.train.sequence_length

@@ -147,7 +147,7 @@ def weights(job_dir):
 
 
 def close(a, b):
-    return len(a) == len(b) and all(abs(x - y) <= TOLERANCE for x, y in zip(a, b))
+    return len(a) == len(b) and all(abs(x - y) <= TOLERANCE for x, y in zip(a, b, strict=False))
 
 
 def weights_close(a, b):
