@@ -93,6 +93,17 @@ public final class MineCommand implements Callable<Integer> {
     Long incumbentBlock;
     @Option(names = "--current_block", description = "The current block for ε (default: read from the chain).")
     Long currentBlock;
+    @Option(names = "--trainer", description = "djl (default: the embedded trainer) or torch (the PyTorch trainer,"
+            + " run by --launcher).")
+    String trainer;
+    @Option(names = "--launcher", description = "Where --trainer torch runs: local (default: torchrun here) or slurm.")
+    String launcher;
+    @Option(names = "--nproc_per_node", description = "torchrun processes per node: GPUs, or CPU processes (default 1).")
+    Integer nprocPerNode;
+    @Option(names = "--nnodes", description = "Nodes of a --launcher slurm job (default 1).")
+    Integer nnodes;
+    @Option(names = "--slurm_partition", description = "Slurm partition (default: train.slurm.partition).")
+    String slurmPartition;
     @Mixin ListCompetitionsOption listCompetitions;
 
     @Unmatched
@@ -103,6 +114,7 @@ public final class MineCommand implements Callable<Integer> {
         if (listCompetitions.printIfAsked(spec.commandLine().getOut())) return 0;
         RunParams params = params();
         RunPreflight.cli().check(Run.PIPELINE, params);
+        OneShot.trainerPreflight(params, overrides);
         if (!params.offline()) {
             spec.commandLine().getErr().println("pre-flight: " + OneShot.preflight(params, overrides));
         }
@@ -117,6 +129,7 @@ public final class MineCommand implements Callable<Integer> {
                 loadBest ? true : null, loadUid, loadModelDir, modelDir, numEpochs, lr, accumulationSteps, device, dtype,
                 netuid, wallet.walletName, wallet.walletHotkey, wallet.walletPath, wallet.network, wallet.chainEndpoint, wandbEntity, wandbProject,
                 dataSource, dataPath, dataLimit, null, null, initConfig, loraRank, seed, batchSize, maxSteps, checkpointEvery,
-                evalDtype, allowUnverifiedData ? true : null, gate, incumbentDir, incumbentBlock, currentBlock);
+                evalDtype, allowUnverifiedData ? true : null, gate, incumbentDir, incumbentBlock, currentBlock, trainer,
+                launcher, nprocPerNode, nnodes, slurmPartition);
     }
 }

@@ -44,6 +44,12 @@ final class OneShot implements AutoCloseable {
         return PublishPreflight.check(params, StageServices.from(settings, env), ChainOptions.defaults());
     }
 
+    /** With --trainer torch: the trainer and its Python environment are where the configuration says. */
+    static void trainerPreflight(RunParams params, List<String> overrides) {
+        if (!params.trainer().equals(RunParams.TORCH)) return;
+        RunPreflight.trainer(Run.PIPELINE, params, Settings.load(MinerApp.home(), Env.load(Path.of("")), overrides));
+    }
+
     Run submitAndWait(String kind, RunParams params) throws InterruptedException {
         Run run = server.queue().submit(kind, params, "CLI", null).run();
         return await(run.id());

@@ -36,9 +36,13 @@ final class RunSummary {
                     o.path("parameterCount").asLong());
         }
         if (o.has("stepLosses") || o.has("firstLoss")) {
-            return String.format("%d steps, loss %.4f -> %.4f (best epoch mean %.4f), %.0f tokens/s on %s",
+            String line = String.format("%d steps, loss %.4f -> %.4f (best epoch mean %.4f), %.0f tokens/s on %s",
                     o.path("steps").asInt(), o.path("firstLoss").asDouble(), o.path("lastLoss").asDouble(),
                     o.path("bestLoss").asDouble(), o.path("tokensPerSecond").asDouble(), o.path("device").asText());
+            if (!o.path("trainer").asText().equals("torch")) return line;
+            return line + String.format(" (torch, %s job %s: %d process%s, %d GPU%s, %s)", o.path("launcher").asText(),
+                    o.path("jobId").asText(), o.path("worldSize").asInt(), o.path("worldSize").asInt() == 1 ? "" : "es",
+                    o.path("gpus").asInt(), o.path("gpus").asInt() == 1 ? "" : "s", o.path("computeDtype").asText());
         }
         if (o.has("deviation") || (o.has("metric") && o.has("evaluated"))) {
             return String.format("metric %s (MC deviation %s)%s", o.path("metric").asText(),

@@ -26,6 +26,8 @@ final class ConfigRules {
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|[0-9A-Fa-f.]*(:[0-9A-Fa-f.]*){2,}");
     private static final Pattern REPO = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,15}(\\.[0-9]{1,15})?");
+    /** A Unix user or Slurm partition name. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}");
     private static final Pattern SS58 = Pattern.compile("[1-9A-HJ-NP-Za-km-z]{46,48}");
 
     static final Map<String, Rule> RULES = Map.ofEntries(
@@ -79,7 +81,16 @@ final class ConfigRules {
             entry("miner.data.hf.dataset", matching(REPO, "a dataset id owner/name")),
             entry("miner.data.hf.configs", integer(1, 10_000)),
             entry("miner.data.hf.min-rows", integer(1, 1_000_000)),
-            entry("miner.data.hf.target", integer(1, 1_000_000)));
+            entry("miner.data.hf.target", integer(1, 1_000_000)),
+            entry("train.torch.python", path()),
+            entry("train.torch.trainer-dir", path()),
+            entry("train.job-root", emptyOr(path())),
+            entry("train.slurm.url", emptyOr(url("http", "https"))),
+            entry("train.slurm.user", emptyOr(matching(NAME, "a user name"))),
+            entry("train.slurm.partition", emptyOr(matching(NAME, "a partition name"))),
+            entry("train.slurm.tasks-per-node", integer(1, 1024)),
+            entry("train.slurm.time-limit-minutes", emptyOr(integer(1, 525_600))),
+            entry("train.slurm.rendezvous-port", port()));
 
     private ConfigRules() {}
 

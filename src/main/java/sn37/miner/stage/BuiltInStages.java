@@ -14,7 +14,7 @@ public final class BuiltInStages {
                 new FetchData(services, Sn1DataConfig.from(settings),
                         Double.parseDouble(settings.get("miner.data.sn1-min-stake"))),
                 new LoadModel(services),
-                new Train(services),
+                new Train(services, LaunchConfig.from(settings, env)),
                 new Evaluate(services, new DjlModelOpener()),
                 new Gate(p -> ChainBlocks.current(services, p)),
                 new Upload(services),

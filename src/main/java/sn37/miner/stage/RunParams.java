@@ -17,8 +17,10 @@ import sn37.miner.config.Json;
  * of a config.json), {@code lora_rank}, {@code seed}, {@code batch_size}, {@code max_steps},
  * {@code checkpoint_every}, {@code eval_dtype}, {@code allow_unverified_data} (skip the SN1 validator
  * signature check; off by default), {@code gate} (threshold | beat-best) with {@code incumbent_dir},
- * {@code incumbent_block} and {@code current_block} for the beat-best gate. Missing values take the reference's defaults; bad values are rejected
- * here with the flag's name in the message.
+ * {@code incumbent_block} and {@code current_block} for the beat-best gate; {@code trainer} (djl, the embedded
+ * trainer, or torch, the PyTorch trainer run as a separate job) with, for torch, {@code launcher} (local torchrun or
+ * slurm), {@code nproc_per_node}, {@code nnodes} and {@code slurm_partition}. Missing values take the reference's
+ * defaults; bad values are rejected here with the flag's name in the message.
  */
 public record RunParams(
         @JsonProperty("competition_id") Integer competitionId,
@@ -59,7 +61,12 @@ public record RunParams(
         @JsonProperty("gate") String gate,
         @JsonProperty("incumbent_dir") String incumbentDir,
         @JsonProperty("incumbent_block") Long incumbentBlock,
-        @JsonProperty("current_block") Long currentBlock) {
+        @JsonProperty("current_block") Long currentBlock,
+        @JsonProperty("trainer") String trainer,
+        @JsonProperty("launcher") String launcher,
+        @JsonProperty("nproc_per_node") Integer nprocPerNode,
+        @JsonProperty("nnodes") Integer nnodes,
+        @JsonProperty("slurm_partition") String slurmPartition) {
 
     /** B7_MULTI_CHOICE, the reference's default as of Oct 2024 (neurons/config.py @8e2b0cbb). */
     public static final int DEFAULT_COMPETITION = 2;
@@ -67,6 +74,12 @@ public record RunParams(
     private static final Set<String> DTYPES = Set.of("bfloat16", "float16", "float32");
     private static final Set<String> NETWORKS = Set.of("finney", "test", "local");
     private static final Set<String> DATA_SOURCES = Set.of("jsonl", "wandb", "hf");
+    public static final String DJL = "djl";
+    public static final String TORCH = "torch";
+    public static final String LOCAL = "local";
+    public static final String SLURM = "slurm";
+    /** Processes per node and nodes: far above any machine or cluster a run gets, low enough to catch a typo. */
+    static final int MAX_PROCESSES = 1024;
     /** Linux PATH_MAX: no longer path can be opened. */
     static final int MAX_PATH = 4096;
     static final int MAX_URL = 2048;
@@ -93,6 +106,10 @@ public record RunParams(
         checkpointEvery = orElse(checkpointEvery, 50);
         allowUnverifiedData = orElse(allowUnverifiedData, false);
         gate = orElse(gate, "threshold");
+        trainer = orElse(trainer, DJL);
+        launcher = orElse(launcher, LOCAL);
+        nprocPerNode = orElse(nprocPerNode, 1);
+        nnodes = orElse(nnodes, 1);
 
         CompetitionId competition;
         try {
@@ -155,6 +172,25 @@ public record RunParams(
         require(currentBlock == null || currentBlock >= 0, "--current_block must be >= 0 (got " + currentBlock + ")");
         require(evalDtype == null || evalDtype.equals("float32") || evalDtype.equals("bfloat16"),
                 "--eval_dtype must be float32 or bfloat16 (got " + Echo.quoted(evalDtype) + ")");
+        require(trainer.equals(DJL) || trainer.equals(TORCH),
+                "--trainer must be djl (the embedded trainer) or torch (the PyTorch trainer) (got " + Echo.quoted(trainer)
+                        + ")");
+        require(launcher.equals(LOCAL) || launcher.equals(SLURM),
+                "--launcher must be local (torchrun on this machine) or slurm (got " + Echo.quoted(launcher) + ")");
+        require(nprocPerNode >= 1 && nprocPerNode <= MAX_PROCESSES, "--nproc_per_node must be in [1, " + MAX_PROCESSES
+                + "] (got " + nprocPerNode + ")");
+        require(nnodes >= 1 && nnodes <= MAX_PROCESSES, "--nnodes must be in [1, " + MAX_PROCESSES + "] (got " + nnodes
+                + ")");
+        require(slurmPartition == null || slurmPartition.matches("[\\w.-]{1,64}"),
+                "--slurm_partition must be a partition name of letters, digits, '_', '-' and '.' (got "
+                        + Echo.quoted(slurmPartition) + ")");
+        require(trainer.equals(TORCH) || (launcher.equals(LOCAL) && nprocPerNode == 1 && nnodes == 1
+                        && slurmPartition == null),
+                "--launcher, --nproc_per_node, --nnodes and --slurm_partition place the PyTorch trainer's job: add"
+                        + " --trainer torch");
+        require(nnodes == 1 || launcher.equals(SLURM), "--nnodes " + nnodes + " needs --launcher slurm: the local"
+                + " launcher runs one node (use --nproc_per_node for its GPUs)");
+        require(slurmPartition == null || launcher.equals(SLURM), "--slurm_partition needs --launcher slurm");
         requirePath("--wallet.path", walletPath);
         require(walletName.matches("[\\w.-]{1,64}"),
                 "--wallet.name must be a plain name (got " + Echo.quoted(walletName) + ")");

@@ -10,6 +10,7 @@ import sn37.miner.competition.CompetitionId;
 import sn37.miner.config.ConfigException;
 import sn37.miner.config.Echo;
 import sn37.miner.config.Settings;
+import sn37.miner.launch.LaunchSettings;
 import sn37.miner.model.CheckpointDir;
 import sn37.miner.model.llama.ComputeDevice;
 
@@ -28,12 +29,19 @@ public final class RunPreflight {
     private final Path modelsRoot;
     private final long maxDataBytes;
     private final Consumer<String> devices;
+    /** Where the PyTorch trainer is; null when not known (the CLI checks it once the configuration is loaded). */
+    private final LaunchSettings launch;
 
     RunPreflight(Path dataRoot, Path modelsRoot, long maxDataBytes, Consumer<String> devices) {
+        this(dataRoot, modelsRoot, maxDataBytes, devices, null);
+    }
+
+    RunPreflight(Path dataRoot, Path modelsRoot, long maxDataBytes, Consumer<String> devices, LaunchSettings launch) {
         this.dataRoot = dataRoot;
         this.modelsRoot = modelsRoot;
         this.maxDataBytes = maxDataBytes;
         this.devices = devices;
+        this.launch = launch;
     }
 
     /** The CLI's checks: any path its user names. */
@@ -53,7 +61,22 @@ public final class RunPreflight {
                     + "')");
         }
         return new RunPreflight(s.path("pipeline.api.data-root"), s.path("pipeline.api.models-root"), max,
-                ComputeDevice::of);
+                ComputeDevice::of, LaunchConfig.paths(s));
+    }
+
+    /**
+     * The CLI's check of {@code --trainer torch} once the configuration is loaded: the trainer and its Python
+     * environment are where {@code train.torch.*} say, when this machine is to start the job.
+     */
+    public static void trainer(String kind, RunParams p, Settings s) {
+        if (stagesOf(kind).contains(StageNames.TRAIN)) trainer(p, LaunchConfig.paths(s));
+    }
+
+    private static void trainer(RunParams p, LaunchSettings launch) {
+        if (!p.trainer().equals(RunParams.TORCH) || !p.launcher().equals(RunParams.LOCAL)) return;
+        TorchTrain.trainerProblem(launch).ifPresent(problem -> {
+            throw new InvalidParameterException("--trainer torch: " + problem);
+        });
     }
 
     /**
@@ -76,6 +99,7 @@ public final class RunPreflight {
             file("--data_path", p.dataPath(), dataRoot, "pipeline.api.data-root", maxDataBytes,
                     "pipeline.api.max-data-bytes");
         }
+        if (launch != null && stages.contains(StageNames.TRAIN)) trainer(p, launch);
         if (p.loadModelDir() != null) directory("--load_model_dir", p.loadModelDir());
         if (p.incumbentDir() != null) directory("--incumbent_dir", p.incumbentDir());
         if (p.uploadDir() != null) directory("upload_dir (upload's --load_model_dir)", p.uploadDir());

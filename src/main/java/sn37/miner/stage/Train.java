@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import sn37.miner.competition.ModelConstraints;
 import sn37.miner.data.McSample;
 import sn37.miner.data.SnapshotWriter;
+import sn37.miner.launch.LaunchSettings;
 import sn37.miner.model.CheckpointDir;
 import sn37.miner.model.Dtype;
 import sn37.miner.model.GenerationConfig;
@@ -36,6 +37,9 @@ import sn37.miner.train.Trainer;
  * succeeds with the model so far; a run with a planned end that is stopped short writes a
  * checkpoint and ends stopped, not succeeded ({@link StageStoppedException}). Run again after a
  * failure or a stop, it continues from its newest intact checkpoint under the run's work dir.
+ *
+ * <p>With {@code --trainer torch} the same examples and hyper-parameters go to the PyTorch trainer, run as a job by
+ * {@code --launcher} ({@link TorchTrain}); its outputs are this stage's in the same form.
  */
 public final class Train implements Stage {
 
@@ -49,20 +53,33 @@ public final class Train implements Stage {
      * @param plannedSteps optimizer steps the run is to take, 0 when it trains until stopped
      * @param start the checkpoint this attempt resumed from (and any damaged newer one skipped), or
      *     "No checkpoint: starting at step 0"
+     * @param trainer djl or torch (null in records written before there was a choice)
+     * @param launcher where the torch trainer's job ran (local, slurm); null for djl
+     * @param jobId the launcher's id of the job that produced these outputs; null for djl
+     * @param worldSize training processes; gpus: GPUs they used (0 on CPU)
+     * @param computeDtype the dtype the job computed in (float32, bfloat16)
      */
     public record Output(String modelDir, int steps, long tokens, int examples, List<Double> epochLosses,
             Double firstLoss, Double lastLoss, Double bestLoss, double tokensPerSecond, String device, String dtype,
             int loraRank, String stoppedBy, Integer resumedFromStep, String checkpointDir, List<Double> stepLosses,
-            Integer plannedSteps, String start) {}
+            Integer plannedSteps, String start, String trainer, String launcher, String jobId, Integer worldSize,
+            Integer gpus, String computeDtype) {}
 
     /** PEFT's lora_alpha as a multiple of the rank: alpha = rank makes the update scale 1. */
     static final double LORA_ALPHA_PER_RANK = 1.0;
 
     @SuppressWarnings("unused") // the bundled tokenizer and model configs come from the class path
     private final StageServices services;
+    private final LaunchSettings launch;
 
+    /** With the PyTorch trainer in the miner's trainer/ folder and its .venv. */
     public Train(StageServices services) {
+        this(services, LaunchSettings.local(services.home()));
+    }
+
+    public Train(StageServices services, LaunchSettings launch) {
         this.services = services;
+        this.launch = launch;
     }
 
     @Override
@@ -88,30 +105,35 @@ public final class Train implements Stage {
             throw new StageException("the SN1 snapshot " + data.path("snapshotPath").asText() + " has no samples to"
                     + " train on: fetch data again with a source that has some");
         }
+        boolean torch = p.trainer().equals(RunParams.TORCH);
         ModelConstraints constraints = LoadModel.constraints(p.competitionId());
-        Device device = ComputeDevice.of(p.device());
-        Dtype dtype = switch (p.dtype()) {
-            case "float32" -> Dtype.F32;
-            case "float16" -> Dtype.F16;
-            default -> Dtype.BF16;
-        };
+        Device device = torch ? null : ComputeDevice.of(p.device());
+        Dtype dtype = dtype(p.dtype());
         Path tokenizerDir = start.path("tokenizerDir").isTextual() ? Path.of(start.get("tokenizerDir").asText()) : null;
         Path work = ctx.workDir().resolve(WORK);
         Path best = work.resolve("best-model").toAbsolutePath();
-        GenerationConfig generation = generationConfig(modelDir);
         TrainConfig config = TrainConfig.of(p.lr(), p.accumulationSteps(), p.batchSize(), p.numEpochs(), p.maxSteps(),
                 p.checkpointEvery(), p.seed(), constraints.sequenceLength());
-        try (ChatTokenizer tokenizer = tokenizerDir == null ? ChatTokenizer.bundled() : ChatTokenizer.fromDir(tokenizerDir);
-                LlamaModel model = LlamaWeights.load(modelDir, device)) {
-            if (p.loraRank() > 0) {
-                model.addLora(p.loraRank(), LORA_ALPHA_PER_RANK * p.loraRank(), p.seed());
-            }
-            List<ChatExample> examples = new ArrayList<>();
+        List<ChatExample> examples = new ArrayList<>();
+        long eos;
+        try (ChatTokenizer tokenizer = tokenizerDir == null ? ChatTokenizer.bundled() : ChatTokenizer.fromDir(tokenizerDir)) {
             for (McSample sample : samples) {
                 examples.add(ChatExample.of(sample, tokenizer, constraints.sequenceLength()));
             }
-            LOG.info("training {} on {} ({} examples, tokenizer {}) on {}", modelDir, data.path("snapshotPath").asText(),
-                    examples.size(), tokenizer.source(), device);
+            eos = tokenizer.eosTokenId();
+            LOG.info("training {} on {} ({} examples, tokenizer {}) {}", modelDir, data.path("snapshotPath").asText(),
+                    examples.size(), tokenizer.source(), torch ? "with the PyTorch trainer (" + p.launcher() + ")"
+                            : "on " + device);
+        }
+        if (torch) {
+            return new TorchTrain(launch).run(ctx, new TorchTrain.Job(modelDir, tokenizerDir, examples, eos, config,
+                    dtype, work, best));
+        }
+        GenerationConfig generation = generationConfig(modelDir);
+        try (LlamaModel model = LlamaWeights.load(modelDir, device)) {
+            if (p.loraRank() > 0) {
+                model.addLora(p.loraRank(), LORA_ALPHA_PER_RANK * p.loraRank(), p.seed());
+            }
             Trainer.BestModel saveBest = (m, loss) -> {
                 LlamaWeights.save(m, best, dtype, generation);
                 if (tokenizerDir != null) {
@@ -119,7 +141,7 @@ public final class Train implements Stage {
                 }
                 LOG.info("best model so far (epoch loss {}) saved to {}", String.format("%.6f", loss), best);
             };
-            TrainResult result = new Trainer(model, examples, tokenizer.eosTokenId(), config, work.resolve("checkpoints"),
+            TrainResult result = new Trainer(model, examples, eos, config, work.resolve("checkpoints"),
                     saveBest, r -> {
                         LOG.info("train step {}{} epoch {} loss {} lr {} grad-norm {} tokens {} ({} tok/s)",
                                 r.step(), r.totalSteps() > 0 ? "/" + r.totalSteps() : "", r.epoch(),
@@ -129,14 +151,9 @@ public final class Train implements Stage {
                                 r.epoch(), r.loss(), r.tokensPerSecond()));
                     })
                     .run(ctx::cancelRequested);
-            List<Double> losses = result.stepLosses();
             if (result.stoppedEarly()) {
-                Output stopped = new Output(Files.isRegularFile(best.resolve(CheckpointDir.CONFIG)) ? best.toString()
-                        : null, result.steps(), result.tokens(), examples.size(), result.epochLosses(),
-                        losses.isEmpty() ? null : losses.get(0), losses.isEmpty() ? null : losses.get(losses.size() - 1),
-                        result.bestLoss(), result.tokensPerSecond(), device.toString(), p.dtype(), p.loraRank(),
-                        result.stoppedBy(), result.resumedFromStep(), result.lastCheckpoint().toString(), losses,
-                        result.plannedSteps(), result.start());
+                Output stopped = djlOutput(Files.isRegularFile(best.resolve(CheckpointDir.CONFIG)) ? best.toString()
+                        : null, result, examples.size(), device, p);
                 throw new StageStoppedException("stopped at step " + result.steps() + " of " + result.plannedSteps()
                         + "; checkpoint " + result.lastCheckpoint().getFileName() + " kept: a resume continues"
                         + " training from it", stopped);
@@ -147,12 +164,26 @@ public final class Train implements Stage {
                 saveBest.save(model, result.bestLoss() == null ? Double.NaN : result.bestLoss());
             }
             registerArtifacts(ctx, best, result.lastCheckpoint());
-            return new Output(best.toString(), result.steps(), result.tokens(), examples.size(), result.epochLosses(),
-                    losses.isEmpty() ? null : losses.get(0), losses.isEmpty() ? null : losses.get(losses.size() - 1),
-                    result.bestLoss(), result.tokensPerSecond(), device.toString(), p.dtype(), p.loraRank(),
-                    result.stoppedBy(), result.resumedFromStep(), result.lastCheckpoint().toString(), losses,
-                    result.plannedSteps(), result.start());
+            return djlOutput(best.toString(), result, examples.size(), device, p);
         }
+    }
+
+    private static Output djlOutput(String modelDir, TrainResult result, int examples, Device device, RunParams p) {
+        List<Double> losses = result.stepLosses();
+        return new Output(modelDir, result.steps(), result.tokens(), examples, result.epochLosses(),
+                losses.isEmpty() ? null : losses.get(0), losses.isEmpty() ? null : losses.get(losses.size() - 1),
+                result.bestLoss(), result.tokensPerSecond(), device.toString(), p.dtype(), p.loraRank(),
+                result.stoppedBy(), result.resumedFromStep(), result.lastCheckpoint().toString(), losses,
+                result.plannedSteps(), result.start(), RunParams.DJL, null, null, 1, device.isGpu() ? 1 : 0,
+                "float32");
+    }
+
+    static Dtype dtype(String name) {
+        return switch (name) {
+            case "float32" -> Dtype.F32;
+            case "float16" -> Dtype.F16;
+            default -> Dtype.BF16;
+        };
     }
 
     private static GenerationConfig generationConfig(Path modelDir) throws IOException {
@@ -160,7 +191,7 @@ public final class Train implements Stage {
         return Files.isRegularFile(file) ? GenerationConfig.read(file) : null;
     }
 
-    private static void copyTokenizer(Path from, Path to) throws IOException {
+    static void copyTokenizer(Path from, Path to) throws IOException {
         for (String name : List.of(ChatTokenizer.TOKENIZER_JSON, ChatTokenizer.TOKENIZER_CONFIG,
                 "special_tokens_map.json", "chat_template.jinja")) {
             Path file = from.resolve(name);
@@ -171,7 +202,7 @@ public final class Train implements Stage {
     }
 
     /** The best model's files and the last checkpoint's state: a resumed run retrains only if they change. */
-    private static void registerArtifacts(StageContext ctx, Path best, Path checkpoint) throws IOException {
+    static void registerArtifacts(StageContext ctx, Path best, Path checkpoint) throws IOException {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(best)) {
             for (Path file : files) {
                 ctx.artifact("best-model/" + file.getFileName(), file);

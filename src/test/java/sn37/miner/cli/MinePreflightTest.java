@@ -69,6 +69,19 @@ class MinePreflightTest {
     }
 
     @Test
+    void refusesTheTorchTrainerWithoutItsPythonEnvironment() {
+        Path python = dir.resolve("no-venv/bin/python");
+        Result r = mine("--init_config", "tiny-llama", "--trainer", "torch", "--train.torch.python=" + python);
+        refusedUpFront(r, "--trainer torch: the PyTorch trainer's Python environment is missing at " + python
+                + ": run trainer/setup-venv " + dir.resolve("no-venv"));
+    }
+
+    @Test
+    void refusesAnUnknownTrainer() {
+        refusedUpFront(mine("--init_config", "tiny-llama", "--trainer", "jax"), "--trainer must be djl");
+    }
+
+    @Test
     void refusesAMissingModelDir() {
         refusedUpFront(mine("--load_model_dir", dir.resolve("nonexistent").toString()), "--load_model_dir");
     }

@@ -81,6 +81,15 @@ class ConfigErrorsTest {
         BAD.put("pipeline.api.data-root", List.of(""));
         BAD.put("pipeline.api.models-root", List.of(""));
         BAD.put("pipeline.api.max-data-bytes", List.of("0", "-1", "1GB"));
+        BAD.put("train.torch.python", List.of("", "a\0b"));
+        BAD.put("train.torch.trainer-dir", List.of("", " "));
+        BAD.put("train.job-root", List.of("a\0b"));
+        BAD.put("train.slurm.url", List.of("slurm-head:6820", "ftp://127.0.0.1/", "http://"));
+        BAD.put("train.slurm.user", List.of("a b", "me/you", "-x"));
+        BAD.put("train.slurm.partition", List.of("gpu partition", "gpu;rm", "x".repeat(65)));
+        BAD.put("train.slurm.tasks-per-node", List.of("0", "1025", "one", ""));
+        BAD.put("train.slurm.time-limit-minutes", List.of("0", "-1", "1h", "525601"));
+        BAD.put("train.slurm.rendezvous-port", port);
     }
 
     @TempDir Path home;

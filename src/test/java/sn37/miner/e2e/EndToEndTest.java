@@ -32,6 +32,7 @@ import sn37.miner.data.SnapshotWriter;
 import sn37.miner.fake.FakeHub;
 import sn37.miner.pipeline.PipelineServer;
 import sn37.miner.stage.BuiltInStages;
+import sn37.miner.testing.TrainerPython;
 
 /**
  * The whole miner in one JVM, as a miner runs it: POST /api/runs starting from uid 5's model → SN1 data from W&B →
@@ -44,6 +45,26 @@ class EndToEndTest {
 
     @Test
     void postedRunFromUid5TrainsPassesTheGateUploadsOnceCommitsOnceAndLeaksNoSecret() throws Exception {
+        JsonNode train = runMiner(Map.of(), Map.of());
+        assertEquals("djl", train.get("trainer").asText());
+    }
+
+    /** The same run with the PyTorch trainer on two CPU processes under torchrun: the same records, checks and hashes. */
+    @Test
+    void thePyTorchTrainerOnTwoProcessesGivesARunThatEvaluatesUploadsAndCommitsTheSame() throws Exception {
+        Path python = TrainerPython.get();
+        JsonNode train = runMiner(Map.of("trainer", "torch", "nproc_per_node", 2),
+                Map.of("train.torch.python", python.toString(), "train.torch.trainer-dir",
+                        TrainerPython.trainerDir().toString()));
+        assertEquals("torch", train.get("trainer").asText());
+        assertEquals("local", train.get("launcher").asText());
+        assertEquals(2, train.get("worldSize").asInt());
+        assertEquals(0, train.get("gpus").asInt());
+        assertEquals("float32", train.get("computeDtype").asText());
+    }
+
+    /** Runs the miner against the world's fakes, checks every stage and the secrets; returns train's outputs. */
+    private JsonNode runMiner(Map<String, Object> params, Map<String, String> overrides) throws Exception {
         ListAppender<ILoggingEvent> logs = new ListAppender<>();
         logs.start();
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
@@ -60,10 +81,13 @@ class EndToEndTest {
             o.put("camel.server.port", String.valueOf(port));
             o.put("camel.management.port", String.valueOf(freePort()));
             o.put("pipeline.sweeper.enabled", "false");
+            o.putAll(overrides);
             Settings settings = Settings.load(Path.of("").toAbsolutePath(), env, List.of()).with(o);
             try (PipelineServer server = PipelineServer.create(settings, BuiltInStages.all(settings, env)).start()) {
                 ServerProcessApi api = new ServerProcessApi(port);
-                String id = api.submit(world.runParams());
+                Map<String, Object> p = new HashMap<>(world.runParams());
+                p.putAll(params);
+                String id = api.submit(p);
                 run = api.awaitFinished(id, Duration.ofMinutes(4));
                 assertEquals("SUCCEEDED", run.get("status").asText(), run.toPrettyString());
                 api.get("/api/runs");
@@ -75,6 +99,10 @@ class EndToEndTest {
             root.detachAppender(logs);
         }
         assertNoSecretIn(run, logs, answers);
+        for (JsonNode s : run.get("stages")) {
+            if (s.get("stage").asText().equals("train")) return s.get("outputs");
+        }
+        throw new AssertionError("no train stage in " + run);
     }
 
     private void assertEveryStageMatchesTheFakes(MinerWorld world, JsonNode run) throws Exception {

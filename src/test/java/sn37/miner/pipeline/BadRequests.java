@@ -185,6 +185,8 @@ final class BadRequests {
         outOfRange.put("competition_id", List.of("-1", "0", "999"));
         outOfRange.put("lr", List.of("0", "-0.1", "1", "1.5"));
         outOfRange.put("avg_loss_upload_threshold", List.of("-0.5", "-1e-300"));
+        outOfRange.put("nproc_per_node", List.of("0", "-1", "1025"));
+        outOfRange.put("nnodes", List.of("0", "-1", "1025"));
         outOfRange.forEach((field, values) -> {
             for (String v : values) {
                 out.add(run("huge values", field + "=" + v, "{\"" + field + "\": " + v + "}", 400, flag(field)));

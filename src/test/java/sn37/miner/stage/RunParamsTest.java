@@ -104,4 +104,34 @@ class RunParamsTest {
         RunParams p = Json.mapper().readValue("{\"offline\": true, \"avg_loss_upload_threshold\": 0.3}", RunParams.class);
         assertEquals(p, Json.mapper().readValue(Json.mapper().writeValueAsString(p), RunParams.class));
     }
+
+    @Test
+    void unknownTrainerIsOneLineNamingTheChoices() {
+        String m = rejection("{\"trainer\": \"tensorflow\"}");
+        assertEquals("--trainer must be djl (the embedded trainer) or torch (the PyTorch trainer) (got 'tensorflow')", m);
+    }
+
+    @Test
+    void torchDefaultsToOneLocalProcess() throws Exception {
+        RunParams p = Json.mapper().readValue("{\"trainer\": \"torch\"}", RunParams.class);
+        assertEquals("local", p.launcher());
+        assertEquals(1, p.nprocPerNode());
+        assertEquals(1, p.nnodes());
+        assertEquals("djl", RunParams.defaults().trainer());
+    }
+
+    @Test
+    void placingTheJobNeedsTheTorchTrainer() {
+        assertTrue(rejection("{\"nproc_per_node\": 2}").endsWith("add --trainer torch"));
+        assertTrue(rejection("{\"launcher\": \"slurm\"}").endsWith("add --trainer torch"));
+    }
+
+    @Test
+    void severalNodesNeedSlurm() {
+        assertTrue(rejection("{\"trainer\": \"torch\", \"nnodes\": 2}").startsWith("--nnodes 2 needs --launcher slurm"));
+        assertEquals("--slurm_partition needs --launcher slurm",
+                rejection("{\"trainer\": \"torch\", \"slurm_partition\": \"gpu\"}"));
+        assertTrue(rejection("{\"trainer\": \"torch\", \"launcher\": \"slurm\", \"slurm_partition\": \"a b\"}")
+                .startsWith("--slurm_partition must be a partition name"));
+    }
 }

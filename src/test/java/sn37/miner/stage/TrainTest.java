@@ -17,6 +17,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import sn37.miner.data.JsonlSampleSource;
 import sn37.miner.data.SnapshotWriter;
+import sn37.miner.launch.LaunchException;
+import sn37.miner.launch.LaunchSettings;
 import sn37.miner.model.CheckpointDir;
 import sn37.miner.model.Dtype;
 import sn37.miner.model.HalfFloats;
@@ -155,5 +157,26 @@ class TrainTest {
         assertTrue(e.getMessage().startsWith("--device cuda"), e.getMessage());
         assertTrue(e.getMessage().contains("--device cpu"), e.getMessage());
         assertTrue(Files.notExists(dir.resolve("run/train/best-model")));
+    }
+
+    @Test
+    void torchWithoutItsPythonEnvironmentIsOneLineSayingHowToMakeIt() throws Exception {
+        Path python = dir.resolve("no-venv/bin/python");
+        StageContext ctx = LoadModelTest.Contexts.context(LoadModelTest.Contexts.params("{\"trainer\": \"torch\","
+                + " \"max_steps\": 1}"), dir.resolve("run"), outputs, () -> false);
+        StageException e = assertThrows(StageException.class, () -> new Train(LoadModelTest.Contexts.services(dir),
+                LaunchSettings.local(dir).withPython(python)).run(ctx));
+        assertEquals("the PyTorch trainer's Python environment is missing at " + python + ": run trainer/setup-venv "
+                + dir.resolve("no-venv") + " (or set train.torch.python to one)", e.getMessage());
+        assertTrue(Files.notExists(dir.resolve("run/train/job/launches.jsonl")), "nothing was started");
+    }
+
+    @Test
+    void slurmIsOneLineSayingThisBuildHasNoSlurmLauncher() throws Exception {
+        StageContext ctx = LoadModelTest.Contexts.context(LoadModelTest.Contexts.params("{\"trainer\": \"torch\","
+                + " \"launcher\": \"slurm\", \"max_steps\": 1}"), dir.resolve("run"), outputs, () -> false);
+        LaunchException e = assertThrows(LaunchException.class, () -> new Train(LoadModelTest.Contexts.services(dir))
+                .run(ctx));
+        assertEquals("--launcher slurm: this build has no Slurm launcher; use --launcher local", e.getMessage());
     }
 }
