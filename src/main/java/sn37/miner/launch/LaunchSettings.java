@@ -11,8 +11,11 @@ import sn37.miner.config.Secret;
  * @param trainerDir the trainer's folder (train.py), as the job's nodes see it
  * @param jobRoot where job directories go; empty: under the run's work dir
  * @param slurm the Slurm cluster, for {@code --launcher slurm}
+ * @param deviceMemoryGib memory of one of the job's devices in GiB, for the memory planner; null: measured on this
+ *     machine (nvidia-smi, or /proc/meminfo for CPU processes), which a cluster's nodes may not match
  */
-public record LaunchSettings(Path python, Path trainerDir, Optional<Path> jobRoot, Slurm slurm) {
+public record LaunchSettings(Path python, Path trainerDir, Optional<Path> jobRoot, Slurm slurm,
+        Integer deviceMemoryGib) {
 
     /**
      * slurmrestd and the job's shape on the cluster.
@@ -33,14 +36,14 @@ public record LaunchSettings(Path python, Path trainerDir, Optional<Path> jobRoo
     /** The trainer in {@code home}'s trainer/ with its .venv, jobs under the run's work dir, no cluster. */
     public static LaunchSettings local(Path home) {
         return new LaunchSettings(home.resolve("trainer/.venv/bin/python"), home.resolve("trainer"), Optional.empty(),
-                new Slurm("", "", "", 1, null, 29500, Optional.empty()));
+                new Slurm("", "", "", 1, null, 29500, Optional.empty()), null);
     }
 
     public LaunchSettings withPython(Path path) {
-        return new LaunchSettings(path, trainerDir, jobRoot, slurm);
+        return new LaunchSettings(path, trainerDir, jobRoot, slurm, deviceMemoryGib);
     }
 
     public LaunchSettings withPartition(String name) {
-        return new LaunchSettings(python, trainerDir, jobRoot, slurm.withPartition(name));
+        return new LaunchSettings(python, trainerDir, jobRoot, slurm.withPartition(name), deviceMemoryGib);
     }
 }

@@ -150,7 +150,7 @@ final class TorchTrain {
             throws IOException {
         RunParams p = ctx.params();
         Path trainer = trainerScript(launch);
-        // The memory planner (train/plan) checks here, before anything starts, that this plan fits.
+        TrainMemoryCheck.require(p, launch, in.startModel(), in.examples(), in.config().sequenceLength());
         Path startModel = launch.jobRoot().isPresent() ? StartModelCopy.into(dir, in.startModel()) : in.startModel();
         new JobSpec(startModel, in.padId(), in.config(), p.loraRank(), Train.LORA_ALPHA_PER_RANK * p.loraRank(),
                 p.dtype()).write(dir, in.examples());

@@ -172,11 +172,11 @@ class TrainTest {
     }
 
     @Test
-    void slurmIsOneLineSayingThisBuildHasNoSlurmLauncher() throws Exception {
+    void slurmWithoutAnAddressIsOneLineNamingTheKey() throws Exception {
         StageContext ctx = LoadModelTest.Contexts.context(LoadModelTest.Contexts.params("{\"trainer\": \"torch\","
                 + " \"launcher\": \"slurm\", \"max_steps\": 1}"), dir.resolve("run"), outputs, () -> false);
         LaunchException e = assertThrows(LaunchException.class, () -> new Train(LoadModelTest.Contexts.services(dir))
                 .run(ctx));
-        assertEquals("--launcher slurm: this build has no Slurm launcher; use --launcher local", e.getMessage());
+        assertEquals("--launcher slurm needs slurmrestd's address: set train.slurm.url", e.getMessage());
     }
 }
