@@ -12,9 +12,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import sn37.miner.testing.TrainerPython;
 import sn37.miner.launch.JobHandle;
 import sn37.miner.launch.JobRequest;
 import sn37.miner.launch.JobState;
@@ -23,8 +23,7 @@ import sn37.miner.launch.TrainingLauncher;
 
 /**
  * The launcher against a real Slurm cluster on loopback: two tasks on the one node stand in for two nodes, each a
- * torchrun agent. The torchrun test needs a Python with torch, named by {@code -Dsn37.trainer.python} or
- * {@code SN37_TRAINER_PYTHON}; without one it skips.
+ * torchrun agent. The torchrun test runs in the trainer's Python environment ({@link TrainerPython}).
  */
 class SlurmLauncherTest {
     private static SlurmCluster cluster;
@@ -122,10 +121,7 @@ class SlurmLauncherTest {
 
     @Test
     void twoTorchrunAgentsRendezvousThroughSlurmAndAllReduce() throws Exception {
-        String configured = System.getProperty("sn37.trainer.python", System.getenv("SN37_TRAINER_PYTHON"));
-        Assumptions.assumeTrue(configured != null && !configured.isBlank(),
-                "no Python with torch: set -Dsn37.trainer.python or SN37_TRAINER_PYTHON");
-        Path python = Path.of(configured);
+        Path python = TrainerPython.get();
         // A venv's python often links into root's home, which nobody cannot enter; jobs then run as root.
         String user = SlurmCluster.canRun(SlurmCluster.JOB_USER, python) ? SlurmCluster.JOB_USER : "root";
         Path dir = cluster.newJobDir("torchrun");
