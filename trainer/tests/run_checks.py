@@ -114,7 +114,12 @@ def train(job_dir, ranks=None, agents=None, on_step=None):
     if on_step is not None:
         threading.Thread(target=watch, args=(job_dir / "progress.jsonl", processes[0], on_step), daemon=True).start()
     try:
-        return [p.wait(timeout=240) for p in processes]
+        codes = [p.wait(timeout=240) for p in processes]
+        if any(codes):
+            log.flush()
+            tail = (job_dir / "log.txt").read_text(errors="replace").splitlines()[-25:]
+            print(f"note {job_dir.name}: exit codes {codes}; the log ends:\n  " + "\n  ".join(tail))
+        return codes
     finally:
         for p in processes:
             if p.poll() is None:
