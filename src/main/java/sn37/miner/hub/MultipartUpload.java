@@ -157,12 +157,14 @@ final class MultipartUpload {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            pool.shutdownNow();
             throw new InterruptedIOException("interrupted while uploading parts of " + object.oid());
         } catch (ExecutionException e) {
             throw rethrow(e.getCause());
         } finally {
-            // Wait for parts still in flight so nothing of this attempt reaches the server after we report failure.
-            pool.shutdownNow();
+            // Let parts in flight finish (queued ones skip themselves) rather than interrupt them: an interrupted
+            // PUT may still land after we report failure, and its part would then be neither journaled nor known.
+            pool.shutdown();
             awaitQuietly(pool);
         }
         return List.of(etags);

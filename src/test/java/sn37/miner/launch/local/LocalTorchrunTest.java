@@ -86,7 +86,7 @@ class LocalTorchrunTest {
     @Test
     void aNameIsStartedOnceAndAMissingPythonIsOneLine() throws Exception {
         LocalTorchrun launcher = new LocalTorchrun(dir);
-        launcher.submit(request(fakePython("exit 0"), "sn37-r-a1"));
+        JobHandle first = launcher.submit(request(fakePython("exit 0"), "sn37-r-a1"));
         LaunchException twice = assertThrows(LaunchException.class, () -> launcher.submit(request(fakePython("exit 0"),
                 "sn37-r-a1")));
         assertTrue(twice.getMessage().startsWith("a job named sn37-r-a1 was started before"), twice.getMessage());
@@ -96,5 +96,6 @@ class LocalTorchrunTest {
         assertEquals(1, e.getMessage().lines().count(), e.getMessage());
         assertTrue(e.getMessage().startsWith("cannot start " + missing + " for job sn37-r-a2"), e.getMessage());
         assertEquals(1, Files.readAllLines(dir.resolve(LocalTorchrun.RECORDS)).size(), "only started jobs are recorded");
+        assertTrue(awaitEnd(launcher, first).phase().ended(), "the job ends before its folder is removed");
     }
 }
