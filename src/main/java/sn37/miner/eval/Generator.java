@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import sn37.miner.model.LanguageModel;
 
 /**
  * Greedy generation as transformers' {@code generate(do_sample=False)} runs it for one prompt at a time, which

@@ -8,6 +8,8 @@ import java.util.function.BooleanSupplier;
 import sn37.miner.competition.Competition;
 import sn37.miner.competition.EvalTask;
 import sn37.miner.data.McSample;
+import sn37.miner.model.LanguageModel;
+import sn37.miner.model.PromptEncoder;
 
 /**
  * Scores one model on a competition's tasks, the way the competition's validators do, with the data this miner

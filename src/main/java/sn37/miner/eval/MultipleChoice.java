@@ -6,6 +6,8 @@ import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import sn37.miner.data.McSample;
+import sn37.miner.model.LanguageModel;
+import sn37.miner.model.PromptEncoder;
 
 /**
  * The MULTIPLE_CHOICE task (SYNTHETIC_MMLU) as validators score it ({@code compute_multiple_choice_deviation},

@@ -1,6 +1,7 @@
 package sn37.miner.eval;
 
 import java.util.Arrays;
+import sn37.miner.model.PromptEncoder;
 
 /** Prompt ids as validators build them. */
 public final class Prompts {

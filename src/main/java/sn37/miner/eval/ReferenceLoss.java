@@ -2,6 +2,8 @@ package sn37.miner.eval;
 
 import java.util.Arrays;
 import java.util.List;
+import sn37.miner.model.LanguageModel;
+import sn37.miner.model.PromptEncoder;
 
 /**
  * The REFERENCE_LOSS method (WORD_SORTING and later SYNTHETIC_1_SFT, CODEFORCES_COTS), as

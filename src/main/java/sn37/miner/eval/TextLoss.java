@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import sn37.miner.model.LanguageModel;
 
 /**
  * The TEXT_LOSS method (FINEWEB), as {@code compute_text_loss} (finetune/eval/method.py @726fb931 and HEAD): first a

@@ -1,7 +1,6 @@
 package sn37.miner.stage;
 
 import java.nio.file.Path;
-import sn37.miner.eval.ModelOpener;
 import sn37.miner.model.llama.ComputeDevice;
 import sn37.miner.model.llama.LlamaLanguageModel;
 import sn37.miner.model.tokenizer.ChatPromptEncoder;

@@ -19,7 +19,6 @@ import sn37.miner.data.McSample;
 import sn37.miner.data.SnapshotWriter;
 import sn37.miner.eval.EvalDtype;
 import sn37.miner.eval.ModelEvaluation;
-import sn37.miner.eval.ModelOpener;
 import sn37.miner.eval.MultipleChoice;
 import sn37.miner.eval.TaskScore;
 import sn37.miner.eval.validation.LocalValidation;

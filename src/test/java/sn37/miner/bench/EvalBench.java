@@ -1,9 +1,11 @@
 package sn37.miner.bench;
 
+import ai.djl.Device;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import sn37.miner.data.JsonlSampleSource;
 import sn37.miner.data.McSample;
 import sn37.miner.eval.EvalDtype;
@@ -11,13 +13,11 @@ import sn37.miner.eval.GenerationSettings;
 import sn37.miner.eval.Generator;
 import sn37.miner.eval.Prompts;
 import sn37.miner.eval.TinyTransformer;
-import ai.djl.Device;
-import java.util.Map;
-import sn37.miner.eval.LanguageModel;
+import sn37.miner.eval.WordEncoder;
+import sn37.miner.model.LanguageModel;
 import sn37.miner.model.llama.LlamaLanguageModel;
 import sn37.miner.model.llama.LlamaWeights;
 import sn37.miner.model.llama.TinyConfigs;
-import sn37.miner.eval.WordEncoder;
 
 /**
  * Multiple-choice generation throughput on the pure-Java {@link TinyTransformer} (hidden 256, 4 layers, 4 heads,

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import sn37.miner.data.JsonlSampleSource;
 import sn37.miner.data.McSample;
+import sn37.miner.model.LanguageModel;
 
 /** The MC task on the bundled SN1 sample (src/main/resources/sn1/sample-mc.jsonl, 40 questions, 10 per letter). */
 class MultipleChoiceTest {

@@ -1,5 +1,6 @@
 package sn37.miner.eval;
 
+import sn37.miner.model.LanguageModel;
 /**
  * A {@link LanguageModel} whose logits are given: at generation step k every row gets {@code script[k]} (the last
  * row repeats), whatever the prompt; {@link #forward} gives {@code script[0]} at every position. Optionally throws

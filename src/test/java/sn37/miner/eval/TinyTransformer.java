@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
+import sn37.miner.model.LanguageModel;
 
 /**
  * A small Llama-shaped decoder in plain Java with seeded random weights (RMSNorm, RoPE, multi-head causal

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import sn37.miner.model.PromptEncoder;
 
 /**
  * A trivial {@link PromptEncoder} for tests and benchmarks: pieces are runs of letters or digits with the space

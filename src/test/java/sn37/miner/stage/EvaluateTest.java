@@ -24,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 import sn37.miner.config.Json;
 import sn37.miner.data.JsonlSampleSource;
 import sn37.miner.data.SnapshotWriter;
-import sn37.miner.eval.ModelOpener;
 import sn37.miner.eval.TaskScore;
 import sn37.miner.eval.TinyTransformer;
 import sn37.miner.eval.WordEncoder;

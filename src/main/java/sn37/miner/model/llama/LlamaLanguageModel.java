@@ -7,7 +7,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Path;
-import sn37.miner.eval.LanguageModel;
+import sn37.miner.model.LanguageModel;
 
 /**
  * The evaluator's {@link LanguageModel} on a {@link LlamaModel}: batched incremental decoding over

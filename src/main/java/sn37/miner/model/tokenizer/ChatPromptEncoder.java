@@ -1,7 +1,7 @@
 package sn37.miner.model.tokenizer;
 
 import java.util.List;
-import sn37.miner.eval.PromptEncoder;
+import sn37.miner.model.PromptEncoder;
 
 /** The evaluator's {@link PromptEncoder} on a {@link ChatTokenizer}; closing it closes the tokenizer. */
 public final class ChatPromptEncoder implements PromptEncoder, AutoCloseable {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import sn37.miner.eval.LanguageModel;
+import sn37.miner.model.LanguageModel;
 
 /** The evaluator's contract (eval.LanguageModel): batched left-padded decoding equals one row at a time. */
 class LlamaLanguageModelTest {

@@ -1,7 +1,8 @@
-package sn37.miner.eval;
+package sn37.miner.stage;
 
 import java.nio.file.Path;
-import sn37.miner.stage.RunParams;
+import sn37.miner.model.LanguageModel;
+import sn37.miner.model.PromptEncoder;
 
 /** Opens a Hugging Face model directory for evaluation; the DJL adapter is the production implementation. */
 @FunctionalInterface

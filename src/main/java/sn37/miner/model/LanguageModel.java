@@ -1,4 +1,4 @@
-package sn37.miner.eval;
+package sn37.miner.model;
 
 /**
  * A causal language model as the evaluator needs it, on plain arrays: batched incremental decoding with a KV

@@ -1,4 +1,4 @@
-package sn37.miner.eval;
+package sn37.miner.model;
 
 /**
  * The tokenizer side of evaluation: the competition's tokenizer and chat template (the DJL HF tokenizer with the
