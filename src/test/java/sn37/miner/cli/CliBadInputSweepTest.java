@@ -20,12 +20,14 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 import sn37.miner.MinerApp;
+import sn37.miner.testing.Sweep;
 
 /**
  * Generated bad flag values and unknown flags for {@code mine}, {@code upload} and {@code runs}: each exits 2 with
  * one line {@code error: ...} naming the flag, and no stack trace. The flags are read from the picocli model, so a
  * new numeric flag gets its cases too.
  */
+@Sweep
 class CliBadInputSweepTest {
     @TempDir static Path dir;
     static final Map<String, int[]> TALLY = new LinkedHashMap<>();

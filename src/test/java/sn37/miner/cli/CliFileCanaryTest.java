@@ -26,12 +26,14 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import sn37.miner.MinerApp;
 import sn37.miner.io.Canaries;
+import sn37.miner.testing.Slow;
 
 /**
  * The CLI, in-process as bin/miner runs it, given files of sentinel secrets ({@link Canaries}) as every path flag
  * ({@code --data_path}, {@code --init_config}, {@code --load_model_dir}): it fails, and no sentinel reaches stdout,
  * stderr, the log or the run database. {@code --data_path /dev/zero} fails at once naming the kind of file.
  */
+@Slow
 class CliFileCanaryTest {
     @TempDir static Path dir;
     static ListAppender<ILoggingEvent> logs;

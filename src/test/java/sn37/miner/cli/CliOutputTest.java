@@ -10,8 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sn37.miner.run.RunDatabase;
 import sn37.miner.run.RunStore;
+import sn37.miner.testing.Slow;
 
 /** What the read-only commands print reaches a pipe before the process exits (child JVM, stdout piped). */
+@Slow
 class CliOutputTest {
     @TempDir static Path dir;
     static String runId;

@@ -21,12 +21,14 @@ import sn37.miner.run.RunDatabase;
 import sn37.miner.run.RunStatus;
 import sn37.miner.run.RunStore;
 import sn37.miner.run.StageExecution;
+import sn37.miner.testing.Slow;
 
 /**
  * Ctrl-C during {@code miner mine} (a child JVM, its output behind pipes): training stops at its next step with a
  * checkpoint, the summary and the exact resume command are printed, the exit status is 130, the run is recorded
  * FAILED("interrupted"), resumable, and the process is gone (the database opens).
  */
+@Slow
 class MineSignalTest {
     @TempDir Path dir;
 

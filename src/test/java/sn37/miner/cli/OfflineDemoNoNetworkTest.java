@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import sn37.miner.MinerApp;
 import sn37.miner.netwatch.LoopbackOnlySecurityManager;
 import sn37.miner.netwatch.ProcSocketWatcher;
+import sn37.miner.testing.Slow;
 
 /**
  * The README's offline demo ({@code bin/miner mine --offline --init_config tiny-llama ...}, with 2 steps) opens no
@@ -26,6 +27,7 @@ import sn37.miner.netwatch.ProcSocketWatcher;
  * every inet socket the process holds, native ones (libtorch) included.
  */
 @EnabledOnOs(OS.LINUX)
+@Slow
 class OfflineDemoNoNetworkTest {
     private static final double THRESHOLD = 0.99;
 

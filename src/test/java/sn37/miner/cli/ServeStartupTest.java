@@ -19,11 +19,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sn37.miner.MinerApp;
 import sn37.miner.config.Settings;
+import sn37.miner.testing.Slow;
 
 /**
  * {@code miner serve} is ready only once its API port is bound: until then its health is not UP, and a port it
  * cannot bind ends the process with a non-zero exit and one error line naming host:port.
  */
+@Slow
 class ServeStartupTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 

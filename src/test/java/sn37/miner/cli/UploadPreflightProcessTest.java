@@ -16,12 +16,14 @@ import sn37.miner.chain.ChainTestKit;
 import sn37.miner.fake.FakeHub;
 import sn37.miner.fake.FakeSubtensor;
 import sn37.miner.publish.TinyModels;
+import sn37.miner.testing.Slow;
 
 /**
  * {@code bin/miner upload} as a process with a Hub token: it runs mine's pre-flight (token, repo, wallet,
  * registration, node reachable) before a byte goes to the Hub. Before, it pushed the model first and found the
  * hotkey unregistered or the node down afterwards.
  */
+@Slow
 class UploadPreflightProcessTest {
     private static final String TOKEN = "hf_writetoken_7d2e";
 

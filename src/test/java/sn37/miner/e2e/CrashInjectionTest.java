@@ -8,12 +8,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sn37.miner.testing.Slow;
 
 /**
  * SIGKILL at every stage boundary and at the named points inside upload and commit, Ctrl-C during train, and a
  * deleted newest checkpoint after a SIGKILL during train; after a restart every run
  * finishes SUCCEEDED with exactly one Hub commit and one chain extrinsic, and no finished stage runs again.
  */
+@Slow
 class CrashInjectionTest {
     /** The table and each point's server log and stage journal, kept as test artifacts. */
     private static final Path REPORTS = Path.of("target", "crash-injection");

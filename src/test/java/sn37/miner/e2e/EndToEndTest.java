@@ -32,6 +32,7 @@ import sn37.miner.data.SnapshotWriter;
 import sn37.miner.fake.FakeHub;
 import sn37.miner.pipeline.PipelineServer;
 import sn37.miner.stage.BuiltInStages;
+import sn37.miner.testing.Slow;
 import sn37.miner.testing.TrainerPython;
 
 /**
@@ -40,6 +41,7 @@ import sn37.miner.testing.TrainerPython;
  * repo public. Every output is checked against a recomputation from the fakes' own records, and the sentinel
  * secrets appear in no log line, no HTTP answer, no stage output and not in the run database file.
  */
+@Slow
 class EndToEndTest {
     @TempDir Path dir;
 

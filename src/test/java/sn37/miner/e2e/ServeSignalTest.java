@@ -12,12 +12,14 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sn37.miner.testing.Slow;
 
 /**
  * SIGTERM to {@code miner serve} (as a service manager stops it) while a run trains: training stops at its next
  * step with a checkpoint, the run is recorded FAILED("interrupted") with the resume command, the process exits 0,
  * and the database lock is released so the next server opens it.
  */
+@Slow
 class ServeSignalTest {
     @TempDir Path dir;
 

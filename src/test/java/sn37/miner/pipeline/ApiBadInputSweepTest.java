@@ -31,12 +31,14 @@ import sn37.miner.run.StageExecution;
 import sn37.miner.run.StageStatus;
 import sn37.miner.stage.RunParams;
 import sn37.miner.stage.Stage;
+import sn37.miner.testing.Sweep;
 
 /**
  * Hundreds of generated bad requests ({@link BadRequests}, {@link StageTimeInputs}): each gets a 4xx JSON error
  * naming the input, or, when only the stage can judge it, a run that ends FAILED saying why. The server stays up,
  * bad requests create no run, and every run record reads back whole, the ones from before the sweep unchanged.
  */
+@Sweep
 class ApiBadInputSweepTest {
     /** A Java class, a parser feature or a stack frame in an answer means an internal text leaked out. */
     private static final Pattern LEAK = Pattern.compile(

@@ -14,12 +14,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sn37.miner.config.Json;
 import sn37.miner.run.RunStatus;
+import sn37.miner.testing.Slow;
 
 /**
  * The dashboard in headless Chromium against a real server with recorded runs: the run table, the loss curve and
  * score of a succeeded run, API errors shown, the token field, Resume on a failed run and the one-stage form. Writes the page as
  * {@code target/dashboard/dashboard.png}. Needs chromium on PATH: skipped without it, failed without it under CI.
  */
+@Slow
 class DashboardPageTest {
     private static final String TOKEN = "dashboard-test-token";
     private static final List<Double> LOSSES = List.of(2.31, 2.05, 1.87, 1.74, 1.69, 1.58, 1.55, 1.49, 1.46, 1.41,

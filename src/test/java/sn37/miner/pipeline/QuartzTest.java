@@ -13,8 +13,10 @@ import sn37.miner.config.Json;
 import sn37.miner.run.Run;
 import sn37.miner.run.RunStatus;
 import sn37.miner.run.RunStore;
+import sn37.miner.testing.Slow;
 
 /** The run schedule and the retry sweeper, both driven by camel-quartz. */
+@Slow
 class QuartzTest {
     @TempDir Path dir;
 

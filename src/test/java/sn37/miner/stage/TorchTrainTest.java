@@ -34,6 +34,7 @@ import sn37.miner.model.llama.LlamaModel;
 import sn37.miner.model.llama.LlamaWeights;
 import sn37.miner.run.RunDatabase;
 import sn37.miner.run.RunStore;
+import sn37.miner.testing.Slow;
 import sn37.miner.testing.TrainerPython;
 import sn37.miner.train.OneTorchThread;
 
@@ -42,6 +43,7 @@ import sn37.miner.train.OneTorchThread;
  * train the bundled tiny Llama, the job's identity goes into a real run store, and a second attempt finds it there.
  */
 @ExtendWith(OneTorchThread.class)
+@Slow
 class TorchTrainTest {
     /**
      * Step 1's loss, both trainers on the same float32 model, batch and hyper-parameters: the difference is float32

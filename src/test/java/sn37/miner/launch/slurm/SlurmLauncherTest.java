@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import sn37.miner.testing.Slow;
 import sn37.miner.testing.TrainerPython;
 import sn37.miner.launch.JobHandle;
 import sn37.miner.launch.JobRequest;
@@ -25,6 +26,7 @@ import sn37.miner.launch.TrainingLauncher;
  * The launcher against a real Slurm cluster on loopback: two tasks on the one node stand in for two nodes, each a
  * torchrun agent. The torchrun test runs in the trainer's Python environment ({@link TrainerPython}).
  */
+@Slow
 class SlurmLauncherTest {
     private static SlurmCluster cluster;
     private static String token;

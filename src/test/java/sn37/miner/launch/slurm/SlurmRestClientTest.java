@@ -20,8 +20,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import sn37.miner.launch.JobState;
 import sn37.miner.launch.JobState.Phase;
+import sn37.miner.testing.Slow;
 
 /** The REST client against a real Slurm 22.05 cluster on loopback ({@link SlurmCluster}). */
+@Slow
 class SlurmRestClientTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static SlurmCluster cluster;

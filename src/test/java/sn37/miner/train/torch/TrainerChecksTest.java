@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import sn37.miner.testing.Slow;
 import sn37.miner.testing.TrainerPython;
 
 /**
@@ -13,6 +14,7 @@ import sn37.miner.testing.TrainerPython;
  * two torchrun agents through c10d, stop file and SIGTERM, resume equal to an uninterrupted run, damaged and foreign
  * checkpoints, LoRA merged at save, bad job files. The script prints what it checks and exits non-zero on a failure.
  */
+@Slow
 class TrainerChecksTest {
 
     @Test
