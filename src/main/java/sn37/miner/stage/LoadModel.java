@@ -8,11 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sn37.miner.chain.ChainOptions;
-import sn37.miner.competition.CompetitionId;
+import sn37.miner.competition.CompetitionConstraints;
 import sn37.miner.competition.CompetitionSchedule;
 import sn37.miner.competition.ModelConstraints;
 import sn37.miner.model.CheckpointDir;
@@ -202,19 +201,12 @@ public final class LoadModel implements Stage {
         }
     }
 
-    /** The constraints of a competition id, from the first schedule that has it (Oct 2024 first). */
+    /** The run's competition constraints ({@link CompetitionConstraints#of}), as a parameter error. */
     static ModelConstraints constraints(int competitionId) {
-        CompetitionId id = CompetitionId.fromId(competitionId);
-        for (String schedule : CompetitionSchedule.NAMES) {
-            for (CompetitionSchedule.Entry entry : CompetitionSchedule.named(schedule).entries()) {
-                Optional<ModelConstraints> found = entry.competitions().stream().filter(c -> c.id() == id)
-                        .map(c -> c.constraints()).findFirst();
-                if (found.isPresent()) {
-                    return found.get();
-                }
-            }
+        try {
+            return CompetitionConstraints.of(competitionId);
+        } catch (IllegalArgumentException e) {
+            throw new StageException("--competition_id " + competitionId + ": " + e.getMessage(), e);
         }
-        throw new StageException("--competition_id " + competitionId + " (" + id + ") is in no competition schedule:"
-                + " choose a live competition (see 'bin/miner competitions')");
     }
 }

@@ -21,7 +21,6 @@ import sn37.miner.hub.HubToken;
 import sn37.miner.hub.UploadListener;
 import sn37.miner.publish.CommitCheck;
 import sn37.miner.publish.CommitLog;
-import sn37.miner.publish.CompetitionConstraints;
 import sn37.miner.publish.HubPublisher;
 import sn37.miner.publish.PendingCommit;
 import sn37.miner.publish.Publication;
@@ -62,7 +61,7 @@ public final class Upload implements Stage {
 
     /** With the chain options of the pre-flight's registration check (tests shorten its timeouts). */
     public Upload(StageServices services, ChainOptions preflightChain) {
-        this(services, HubClient::create, CompetitionConstraints::latestOct2024, UploadListener.NONE, preflightChain);
+        this(services, HubClient::create, LoadModel::constraints, UploadListener.NONE, preflightChain);
     }
 
     /** Without the pre-flight: tests of the upload itself, whose runs name no chain. */

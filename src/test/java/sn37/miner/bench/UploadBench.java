@@ -19,7 +19,7 @@ import sn37.miner.model.Dtype;
 import sn37.miner.model.GenerationConfig;
 import sn37.miner.model.ModelConfig;
 import sn37.miner.model.TensorData;
-import sn37.miner.publish.CompetitionConstraints;
+import sn37.miner.competition.CompetitionConstraints;
 import sn37.miner.publish.PublishedModel;
 import sn37.miner.publish.TinyModels;
 import sn37.miner.stage.RunParams;
@@ -116,7 +116,7 @@ public final class UploadBench {
         Files.createDirectories(dir);
         try (FakeHub hub = FakeHub.start(WRITE, "hf_benchReadToken0123456789").chunkSize(chunk).keepRequests(false);
                 UploadHarness harness = new UploadHarness(dir, hub.endpoint(), WRITE,
-                        CompetitionConstraints::latestOct2024, parallel)) {
+                        CompetitionConstraints::of, parallel)) {
             long t0 = System.nanoTime();
             if (killAfterParts > 0) {
                 AtomicInteger sent = new AtomicInteger();

@@ -5,7 +5,7 @@ import sn37.miner.chain.ChainOptions;
 import sn37.miner.hub.HubClient;
 import sn37.miner.hub.RetryPolicy;
 import sn37.miner.hub.UploadListener;
-import sn37.miner.publish.CompetitionConstraints;
+import sn37.miner.competition.CompetitionConstraints;
 
 /** The real upload stage, pre-flight included, for tests outside this package: Hub retries without long waits. */
 public final class UploadStages {
@@ -14,6 +14,6 @@ public final class UploadStages {
     public static Stage quickRetries(StageServices services, ChainOptions chain) {
         RetryPolicy quick = new RetryPolicy(1, Duration.ofMillis(1), Duration.ofMillis(1));
         return new Upload(services, (endpoint, token) -> HubClient.builder(endpoint, token).retryPolicy(quick).build(),
-                CompetitionConstraints::latestOct2024, UploadListener.NONE, chain);
+                CompetitionConstraints::of, UploadListener.NONE, chain);
     }
 }
