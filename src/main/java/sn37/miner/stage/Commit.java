@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,7 +82,7 @@ public final class Commit implements Stage {
             throw new StageException("the upload's modelId names competition " + id.competitionId() + " but its"
                     + " competitionId is " + upload.get("competitionId").asInt() + ": run the upload again");
         }
-        Hotkey hotkey = Wallet.load(p.walletPath() == null ? null : Path.of(p.walletPath()), p.walletName(), p.walletHotkey());
+        Hotkey hotkey = Wallet.fromFlags(p.walletPath(), p.walletName(), p.walletHotkey());
         if (!hotkey.ss58Address().equals(field(upload, "hotkey"))) {
             throw new StageException("the upload's secure hash was made for hotkey " + field(upload, "hotkey")
                     + ", but wallet " + p.walletName() + "/" + p.walletHotkey() + " is " + hotkey.ss58Address()

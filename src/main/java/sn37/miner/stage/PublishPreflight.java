@@ -1,6 +1,5 @@
 package sn37.miner.stage;
 
-import java.nio.file.Path;
 import sn37.miner.chain.ChainException;
 import sn37.miner.chain.ChainOptions;
 import sn37.miner.chain.SubtensorClient;
@@ -24,8 +23,7 @@ public final class PublishPreflight {
             throw new StageException("no --hf_repo_id: the model would be trained but could never be uploaded;"
                     + " give the repo (namespace/name), or run with --offline");
         }
-        Hotkey hotkey = Wallet.load(p.walletPath() == null ? null : Path.of(p.walletPath()), p.walletName(),
-                p.walletHotkey());
+        Hotkey hotkey = Wallet.fromFlags(p.walletPath(), p.walletName(), p.walletHotkey());
         String endpoint = services.endpoints().subtensor(p.subtensorNetwork(), p.subtensorChainEndpoint());
         try (SubtensorClient chain = SubtensorClient.connect(endpoint, options)) {
             int uid = new Metagraph(chain).uidOf(p.netuid(), hotkey.publicKey(), chain.bestBlock())

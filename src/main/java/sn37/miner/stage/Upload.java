@@ -173,15 +173,7 @@ public final class Upload implements Stage {
 
     /** The secure hash is salted with the hotkey that will sign the chain commit. */
     private static String hotkey(RunParams p) {
-        String path = p.walletPath() == null ? "~/.bittensor/wallets" : p.walletPath();
-        Path wallets = path.startsWith("~/") ? Path.of(System.getProperty("user.home"), path.substring(2)) : Path.of(path);
-        try {
-            return Wallet.load(wallets, p.walletName(), p.walletHotkey()).ss58Address();
-        } catch (Exception e) {
-            throw new StageException("cannot read hotkey '" + p.walletHotkey() + "' of wallet '" + p.walletName()
-                    + "' in " + wallets + " (" + e.getMessage() + "): create it with btcli, or pass --wallet.path,"
-                    + " --wallet.name and --wallet.hotkey", e);
-        }
+        return Wallet.fromFlags(p.walletPath(), p.walletName(), p.walletHotkey()).ss58Address();
     }
 
     /** The run's external effects as the publisher's commit log, one record per send. */

@@ -40,6 +40,14 @@ public final class Wallet {
         return Path.of(System.getProperty("user.home"), ".bittensor", "wallets");
     }
 
+    /**
+     * Loads the hotkey that {@code --wallet.path}, {@code --wallet.name} and {@code --wallet.hotkey} name: the one way
+     * every stage reads it. A null path is {@link #defaultWalletsDir()}; a leading {@code ~} is the home dir.
+     */
+    public static Hotkey fromFlags(String walletPath, String walletName, String hotkeyName) {
+        return load(walletPath == null ? null : Path.of(walletPath), walletName, hotkeyName);
+    }
+
     /** Loads the hotkey; {@code walletsDir} null means {@link #defaultWalletsDir()}, and a leading {@code ~} is the home dir. */
     public static Hotkey load(Path walletsDir, String walletName, String hotkeyName) {
         Path dir = walletsDir == null ? defaultWalletsDir() : expandHome(walletsDir);

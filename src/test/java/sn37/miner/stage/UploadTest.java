@@ -41,6 +41,7 @@ import sn37.miner.run.EffectStatus;
 import sn37.miner.run.ExternalEffect;
 import sn37.miner.run.RunDatabase;
 import sn37.miner.run.RunStore;
+import sn37.miner.wallet.WalletException;
 
 class UploadTest {
     private static final String REPO = FakeHub.USER + "/sn37-model";
@@ -371,11 +372,13 @@ class UploadTest {
         StageException repo = refused(upload(UploadListener.NONE), noRepo);
         StageException token = refused(upload(UploadListener.NONE, ROOMY, null), params(REPO, model));
         Files.delete(wallets.resolve("miner").resolve("hotkeys").resolve("hot"));
-        StageException wallet = refused(upload(UploadListener.NONE), params(REPO, model));
+        WalletException wallet = assertThrows(WalletException.class,
+                () -> upload(UploadListener.NONE).run(ctx(params(REPO, model), null)));
 
         assertTrue(repo.getMessage().contains("--hf_repo_id"), repo.getMessage());
         assertTrue(token.getMessage().contains("HF_ACCESS_TOKEN"), token.getMessage());
-        assertTrue(wallet.getMessage().contains("hotkey 'hot' of wallet 'miner'"), wallet.getMessage());
+        assertTrue(wallet.getMessage().startsWith("no hotkey file at "), wallet.getMessage());
+        assertTrue(wallet.getMessage().contains("--wallet.name miner --wallet.hotkey hot"), wallet.getMessage());
         assertEquals(0, requests());
     }
 }
