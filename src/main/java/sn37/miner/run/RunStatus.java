@@ -1,8 +1,9 @@
 package sn37.miner.run;
 
-import java.util.Set;
-
-/** Machine state of a run. The outcome text lives in {@code last_error}, not here. */
+/**
+ * Machine state of a run. The outcome text lives in {@code last_error}, not here, and the allowed moves live in the
+ * database (RunStore's conditional updates), not here.
+ */
 public enum RunStatus {
     /** Written by a trigger, waiting for the runs consumer. */
     QUEUED,
@@ -17,10 +18,6 @@ public enum RunStatus {
     /** Stopped on request (resumable). */
     CANCELLED;
 
-    public boolean isTerminal() {
-        return this == SUCCEEDED || this == REJECTED;
-    }
-
     /** A resume is allowed only from a state that stopped short of the end. */
     public boolean isResumable() {
         return this == FAILED || this == CANCELLED;
@@ -28,14 +25,5 @@ public enum RunStatus {
 
     public boolean isActive() {
         return this == QUEUED || this == RUNNING;
-    }
-
-    public boolean canMoveTo(RunStatus next) {
-        return switch (this) {
-            case QUEUED -> Set.of(RUNNING, CANCELLED).contains(next);
-            case RUNNING -> Set.of(SUCCEEDED, FAILED, REJECTED, CANCELLED).contains(next);
-            case FAILED, CANCELLED -> next == QUEUED;
-            case SUCCEEDED, REJECTED -> false;
-        };
     }
 }
