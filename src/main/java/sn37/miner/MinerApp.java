@@ -14,7 +14,7 @@ import sn37.miner.cli.UploadCommand;
  * The miner's entry point. {@code bin/miner serve} runs the pipeline server; {@code bin/miner mine --offline}
  * runs one pipeline run in-process with the reference miner's flags.
  */
-@Command(name = "miner", mixinStandardHelpOptions = true, version = "sn37-miner 0.1.0",
+@Command(name = "miner", mixinStandardHelpOptions = true, version = "sn37-miner " + sn37.miner.config.MinerVersion.VERSION,
         description = "Bittensor subnet 37 (finetuning) miner pipeline.",
         subcommands = {ServeCommand.class, MineCommand.class, UploadCommand.class, RunsCommand.class,
                 CompetitionsCommand.class})

@@ -28,6 +28,9 @@ final class ConfigRules {
     private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,15}(\\.[0-9]{1,15})?");
     /** A Unix user or Slurm partition name. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}");
+    /** The binders camel-micrometer-prometheus loads by name (MicrometerPrometheus#setBinders). */
+    private static final Pattern BINDER = Pattern.compile("class-loader|file-descriptor|jvm-compilation|jvm-gc"
+            + "|jvm-heap-pressure|jvm-info|jvm-memory|jvm-thread|processor|uptime");
     private static final Pattern SS58 = Pattern.compile("[1-9A-HJ-NP-Za-km-z]{46,48}");
 
     static final Map<String, Rule> RULES = Map.ofEntries(
@@ -47,6 +50,7 @@ final class ConfigRules {
             entry("camel.management.health-check-enabled", bool()),
             entry("camel.management.metrics-enabled", bool()),
             entry("camel.metrics.enabled", bool()),
+            entry("camel.metrics.binders", listOf(BINDER, "Micrometer binder names (jvm-memory, jvm-gc, processor, ...)")),
             entry("pipeline.db.path", path()),
             entry("pipeline.work-dir", path()),
             entry("pipeline.run-consumers", integer(1, 64)),

@@ -3,8 +3,6 @@ package sn37.miner.pipeline;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,12 +61,9 @@ public final class ApiErrors {
             detail = "the server could not complete the request; see the server log";
             LOG.error("API request failed", e);
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", error);
-        body.put("detail", detail);
         ex.getMessage().removeHeaders("*");
         ex.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         ex.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        ex.getMessage().setBody(Json.mapper().writeValueAsString(body));
+        ex.getMessage().setBody(Json.mapper().writeValueAsString(new ApiError(error, detail)));
     }
 }

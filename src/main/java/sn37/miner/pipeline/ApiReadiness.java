@@ -31,6 +31,10 @@ final class ApiReadiness extends AbstractHealthCheck implements StartupListener 
         this.port = port;
     }
 
+    int port() {
+        return port;
+    }
+
     @Override
     public boolean isLiveness() {
         return false;

@@ -217,12 +217,12 @@ public final class PipelineServer implements AutoCloseable {
         return host + ":" + ProcessHandle.current().pid();
     }
 
-    /** Settings for one-shot use from the CLI: no HTTP server or API routes, no management port, no schedules. */
+    /** Settings for one-shot use from the CLI: no HTTP server or API routes, no management port or metrics, no schedules. */
     public static Settings oneShot(Settings s) {
         String routes = s.home().resolve("routes").toString();
         return s.with(Map.of("camel.server.enabled", "false", "camel.management.enabled", "false",
                 "camel.main.routes-include-pattern", "file:" + routes + "/pipeline.yaml,file:" + routes + "/schedule.yaml",
-                "pipeline.schedule.enabled", "false", "pipeline.sweeper.enabled", "false"))
+                "pipeline.schedule.enabled", "false", "pipeline.sweeper.enabled", "false", "camel.metrics.enabled", "false"))
                 .without("camel.rest.api-context-path");
     }
 }

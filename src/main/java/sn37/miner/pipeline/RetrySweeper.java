@@ -5,6 +5,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sn37.miner.config.PipelineSettings;
+import sn37.miner.metrics.MinerMetrics;
 import sn37.miner.run.Run;
 import sn37.miner.run.RunConflictException;
 import sn37.miner.run.RunStore;
@@ -21,11 +22,13 @@ public final class RetrySweeper {
     private final RunStore store;
     private final RunQueue queue;
     private final PipelineSettings settings;
+    private final MinerMetrics metrics;
 
-    RetrySweeper(RunStore store, RunQueue queue, PipelineSettings settings) {
+    RetrySweeper(RunStore store, RunQueue queue, PipelineSettings settings, MinerMetrics metrics) {
         this.store = store;
         this.queue = queue;
         this.settings = settings;
+        this.metrics = metrics;
     }
 
     /** Returns the ids of the runs it resumed. */
@@ -35,6 +38,7 @@ public final class RetrySweeper {
             try {
                 queue.resume(run.id(), true);
                 resumed.add(run.id());
+                metrics.sweeperRetry();
                 LOG.info("retry sweeper: resumed run {} (failed in {}; automatic retry {} of {})", run.id(),
                         run.failedStage(), run.autoRetries() + 1, settings.sweeperMaxRetries());
             } catch (RunConflictException e) {

@@ -78,8 +78,7 @@ public final class RunApi {
         queue.check(kind, params);
         RunStore.Created c = queue.submit(kind, params, "HTTP", key == null ? null : "http:" + key);
         if (!c.created()) requireSameRequest(c.run(), kind, params);
-        respond(ex, c.created() ? 202 : 200, Map.of("runId", c.run().id(), "status", c.run().status().name(),
-                "created", c.created()));
+        respond(ex, c.created() ? 202 : 200, new RunAccepted(c.run().id(), c.run().status().name(), c.created()));
     }
 
     /** A body in another format would be parsed as form fields or ignored: refuse it instead. */
@@ -166,7 +165,7 @@ public final class RunApi {
         }
         int limit = intParam(ex, "limit", 50, 1, MAX_LIST);
         List<RunReport> runs = store.list(filter, limit).stream().map(RunReport::summary).toList();
-        respond(ex, 200, Map.of("runs", runs));
+        respond(ex, 200, new RunList(runs));
     }
 
     public void getRun(Exchange ex) throws JsonProcessingException {
@@ -175,13 +174,12 @@ public final class RunApi {
 
     public void resumeRun(Exchange ex) throws JsonProcessingException {
         Run run = queue.resume(ex.getIn().getHeader("runId", String.class), false);
-        respond(ex, 202, Map.of("runId", run.id(), "status", run.status().name(), "attempt", run.attempt()));
+        respond(ex, 202, new RunResumed(run.id(), run.status().name(), run.attempt()));
     }
 
     public void cancelRun(Exchange ex) throws JsonProcessingException {
         Run run = store.requestCancel(ex.getIn().getHeader("runId", String.class));
-        respond(ex, 202, Map.of("runId", run.id(), "status", run.status().name(), "cancelRequested",
-                run.cancelRequested()));
+        respond(ex, 202, new CancelAccepted(run.id(), run.status().name(), run.cancelRequested()));
     }
 
     public void competitions(Exchange ex) throws JsonProcessingException {

@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sn37.miner.config.Json;
 import sn37.miner.config.PipelineSettings;
+import sn37.miner.metrics.MinerMetrics;
 import sn37.miner.run.FailureKind;
 import sn37.miner.run.Run;
 import sn37.miner.run.RunStatus;
@@ -29,12 +30,14 @@ public final class RunFlow {
     private final PipelineSettings settings;
     private final Set<String> installed;
     private final ProcessStop stop;
+    private final MinerMetrics metrics;
 
-    RunFlow(RunStore store, PipelineSettings settings, Set<String> installed, ProcessStop stop) {
+    RunFlow(RunStore store, PipelineSettings settings, Set<String> installed, ProcessStop stop, MinerMetrics metrics) {
         this.store = store;
         this.settings = settings;
         this.installed = installed;
         this.stop = stop;
+        this.metrics = metrics;
     }
 
     /** QUEUED → RUNNING; false (drop the message) when the run was cancelled or claimed elsewhere. */
@@ -135,6 +138,7 @@ public final class RunFlow {
             retryAt = Instant.now().plus(settings.retryDelay(run.autoRetries()));
         }
         store.finishRun(run.id(), status, failedStage, error, retryAt, kind);
+        metrics.runFinished(run.id(), run.kind(), status.name().toLowerCase(java.util.Locale.ROOT));
         LOG.info("run {} attempt {}: {}{}", run.id(), run.attempt(), status, error == null ? "" : " (" + error + ")");
     }
 

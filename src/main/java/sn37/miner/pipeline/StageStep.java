@@ -16,6 +16,7 @@ import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sn37.miner.config.Json;
+import sn37.miner.metrics.MinerMetrics;
 import sn37.miner.run.ArtifactRecord;
 import sn37.miner.run.Run;
 import sn37.miner.run.RunStatus;
@@ -27,6 +28,7 @@ import sn37.miner.stage.RunParams;
 import sn37.miner.stage.Stage;
 import sn37.miner.stage.StageContext;
 import sn37.miner.stage.StageException;
+import sn37.miner.stage.StageMetrics;
 import sn37.miner.stage.StageStoppedException;
 import sn37.miner.stage.StoreEffects;
 
@@ -47,10 +49,11 @@ public final class StageStep implements Processor {
     private final Duration heartbeatEvery;
     private final sn37.miner.stage.Progress progress;
     private final ProcessStop stop;
+    private final MinerMetrics metrics;
 
     StageStep(Stage stage, RunStore store, Path workRoot, Set<String> installed, String owner,
             ScheduledExecutorService heartbeats, Duration heartbeatEvery, sn37.miner.stage.Progress progress,
-            ProcessStop stop) {
+            ProcessStop stop, MinerMetrics metrics) {
         this.stage = stage;
         this.store = store;
         this.workRoot = workRoot;
@@ -60,6 +63,7 @@ public final class StageStep implements Processor {
         this.heartbeatEvery = heartbeatEvery;
         this.progress = progress;
         this.stop = stop;
+        this.metrics = metrics;
     }
 
     @Override
@@ -104,12 +108,13 @@ public final class StageStep implements Processor {
             checkRequirements(runId, params);
             StageContext ctx = new StageContext(runId, run.attempt(), params, workRoot.resolve(runId),
                     new RecordedOutputs(store, runId), () -> stop.requested() || store.get(runId).cancelRequested(),
-                    new StoreEffects(store, runId, name), progress);
+                    new StoreEffects(store, runId, name), progress, metrics);
             LOG.info("run {} stage {}: started (attempt {})", runId, name, run.attempt());
             Object outputs = stage.run(ctx);
             String json = Json.mapper().writeValueAsString(outputs);
             List<ArtifactRecord> artifacts = ctx.artifacts().stream().map(a -> record(runId, a)).toList();
             store.stageSucceeded(exec, json, artifacts);
+            StageMetrics.succeeded(metrics, name, outputs, since(t0));
             LOG.info("run {} stage {}: SUCCEEDED in {} s", runId, name, String.format("%.2f", (System.nanoTime() - t0) / 1e9));
         } catch (StageStoppedException e) {
             String json = null;
@@ -119,6 +124,7 @@ public final class StageStep implements Processor {
                 LOG.warn("run {} stage {}: outputs at the stop not recorded: {}", runId, name, unwritable.getMessage());
             }
             store.stageStopped(exec, json, e.getMessage());
+            StageMetrics.ended(metrics, name, "cancelled", since(t0));
             LOG.info("run {} stage {}: CANCELLED: {}", runId, name, e.getMessage());
             throw new RunCancelledException(name, (stop.requested() ? "the process was stopped (" + stop.cause() + ")"
                     : "cancelled on request") + " during stage " + name + ": " + e.getMessage());
@@ -126,11 +132,13 @@ public final class StageStep implements Processor {
             if (!stop.requested() && !store.get(runId).cancelRequested()) {
                 String message = describe(e);
                 store.stageFailed(exec, message);
+                StageMetrics.ended(metrics, name, "failed", since(t0));
                 throw new StageFailedException(name, message, e);
             }
             // A stage that stops reading or scoring at a cancel (fetch-data, evaluate) has nothing to keep: it is
             // recorded as stopped, not failed, so the run ends CANCELLED and the sweeper leaves it alone.
             store.stageStopped(exec, null, e.getMessage());
+            StageMetrics.ended(metrics, name, "cancelled", since(t0));
             LOG.info("run {} stage {}: CANCELLED: {}", runId, name, e.getMessage());
             throw new RunCancelledException(name, (stop.requested() ? "the process was stopped (" + stop.cause() + ")"
                     : "cancelled on request") + " during stage " + name + ": " + e.getMessage());
@@ -138,17 +146,23 @@ public final class StageStep implements Processor {
             // An Error would pass the routes' onException (which handles Exceptions) and leave the run RUNNING.
             String message = "internal error " + e.getClass().getSimpleName() + " in stage " + name;
             store.stageFailed(exec, message);
+            StageMetrics.ended(metrics, name, "failed", since(t0));
             LOG.error("run {} stage {}: FAILED: {}", runId, name, message, e);
             throw new StageFailedException(name, message, e);
         } catch (Exception e) {
             String message = describe(e);
             store.stageFailed(exec, message);
+            StageMetrics.ended(metrics, name, "failed", since(t0));
             boolean expected = e instanceof StageException || e.getClass().getPackageName().startsWith("sn37.miner");
             LOG.warn("run {} stage {}: FAILED: {}", runId, name, message, expected ? null : e);
             throw new StageFailedException(name, message, e);
         } finally {
             beat.cancel(false);
         }
+    }
+
+    private static Duration since(long t0) {
+        return Duration.ofNanos(System.nanoTime() - t0);
     }
 
     private void checkRequirements(String runId, RunParams params) {

@@ -4,8 +4,6 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.camel.CamelContext;
@@ -50,15 +48,13 @@ final class UnmatchedRequests {
             pathKnown = true;
             if (r.methods() != null) r.methods().forEach(m -> allowed.add(m.name()));
         }
-        Map<String, String> body = new LinkedHashMap<>();
+        ApiError body;
         if (pathKnown) {
             if (!allowed.isEmpty()) ctx.response().putHeader("Allow", String.join(", ", allowed));
-            body.put("error", "method not allowed");
-            body.put("detail", ctx.request().method() + " is not allowed on " + Echo.quoted(path)
-                    + "; " + listed);
+            body = new ApiError("method not allowed", ctx.request().method() + " is not allowed on "
+                    + Echo.quoted(path) + "; " + listed);
         } else {
-            body.put("error", "not found");
-            body.put("detail", "no API path " + Echo.quoted(path) + ": " + listed);
+            body = new ApiError("not found", "no API path " + Echo.quoted(path) + ": " + listed);
         }
         send(ctx, pathKnown ? 405 : 404, body);
     }
@@ -70,27 +66,23 @@ final class UnmatchedRequests {
             return;
         }
         int status = ctx.statusCode() == -1 ? 500 : ctx.statusCode();
-        Map<String, String> body = new LinkedHashMap<>();
+        ApiError body;
         if (status == 413) {
-            body.put("error", "request body too large");
-            body.put("detail", "the request body is over the limit of " + bodyLimit
+            body = new ApiError("request body too large", "the request body is over the limit of " + bodyLimit
                     + " bytes; run parameters are a small JSON object");
         } else if (status == 404) {
-            body.put("error", "not found");
-            body.put("detail", "the request target is not a path of this server");
+            body = new ApiError("not found", "the request target is not a path of this server");
         } else if (status >= 400 && status < 500) {
-            body.put("error", "bad request");
-            body.put("detail", "the request could not be read (HTTP " + status + ")");
+            body = new ApiError("bad request", "the request could not be read (HTTP " + status + ")");
         } else {
             status = 500;
-            body.put("error", "internal error");
-            body.put("detail", "the server could not complete the request; see the server log");
+            body = new ApiError("internal error", "the server could not complete the request; see the server log");
             LOG.error("API request failed", ctx.failure());
         }
         send(ctx, status, body);
     }
 
-    private static void send(RoutingContext ctx, int status, Map<String, String> body) {
+    private static void send(RoutingContext ctx, int status, ApiError body) {
         try {
             ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
                     .end(Json.mapper().writeValueAsString(body));

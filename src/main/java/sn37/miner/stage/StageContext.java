@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import sn37.miner.metrics.MinerMetrics;
 import sn37.miner.run.ExternalEffect;
 
 /** What a stage sees of its run: id, parameters, outputs of earlier stages, its work dir. */
@@ -43,6 +44,7 @@ public final class StageContext {
     private final BooleanSupplier cancelRequested;
     private final Effects effects;
     private final Progress progress;
+    private final MinerMetrics metrics;
     private final List<Artifact> artifacts = new ArrayList<>();
 
     public StageContext(String runId, int attempt, RunParams params, Path workDir, Outputs outputs,
@@ -52,6 +54,11 @@ public final class StageContext {
 
     public StageContext(String runId, int attempt, RunParams params, Path workDir, Outputs outputs,
             BooleanSupplier cancelRequested, Effects effects, Progress progress) {
+        this(runId, attempt, params, workDir, outputs, cancelRequested, effects, progress, MinerMetrics.NONE);
+    }
+
+    public StageContext(String runId, int attempt, RunParams params, Path workDir, Outputs outputs,
+            BooleanSupplier cancelRequested, Effects effects, Progress progress, MinerMetrics metrics) {
         this.runId = runId;
         this.attempt = attempt;
         this.params = params;
@@ -60,11 +67,17 @@ public final class StageContext {
         this.cancelRequested = cancelRequested;
         this.effects = effects;
         this.progress = progress;
+        this.metrics = metrics;
     }
 
     /** Where this stage reports how far it is; {@code stage} is filled in by the caller of {@link Progress}. */
     public Progress progress() {
         return progress;
+    }
+
+    /** Where a stage reports figures as they happen (train steps); what its outputs hold, the runner reports. */
+    public MinerMetrics metrics() {
+        return metrics;
     }
 
     public String runId() {

@@ -63,5 +63,6 @@ final class TorchProgress {
                 e.path("tokens").asLong(), String.format("%.0f", tokensPerSecond));
         ctx.progress().report(StageNames.TRAIN, step, total, String.format("epoch %d loss %.4f %.0f tok/s",
                 e.path("epoch").asInt(), loss, tokensPerSecond));
+        ctx.metrics().trainStep(ctx.runId(), RunParams.TORCH, step, loss, tokensPerSecond, e.path("tokens").asLong());
     }
 }

@@ -149,6 +149,8 @@ public final class Train implements Stage {
                                 String.format("%.3f", r.gradNorm()), r.tokens(), String.format("%.0f", r.tokensPerSecond()));
                         ctx.progress().report(name(), r.step(), r.totalSteps(), String.format("epoch %d loss %.4f %.0f tok/s",
                                 r.epoch(), r.loss(), r.tokensPerSecond()));
+                        ctx.metrics().trainStep(ctx.runId(), RunParams.DJL, r.step(), r.loss(), r.tokensPerSecond(),
+                                r.tokens());
                     })
                     .run(ctx::cancelRequested);
             if (result.stoppedEarly()) {

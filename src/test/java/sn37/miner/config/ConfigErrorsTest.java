@@ -47,6 +47,7 @@ class ConfigErrorsTest {
         BAD.put("camel.management.health-check-enabled", bool);
         BAD.put("camel.management.metrics-enabled", bool);
         BAD.put("camel.metrics.enabled", bool);
+        BAD.put("camel.metrics.binders", List.of("jvm-memroy", "jvm-memory,gpu", "jvm memory"));
         BAD.put("pipeline.db.path", List.of("", "a\0b"));
         BAD.put("pipeline.work-dir", List.of(""));
         BAD.put("pipeline.run-consumers", List.of("0", "65", "two", ""));

@@ -1,0 +1,7 @@
+package sn37.miner.pipeline;
+
+import java.util.List;
+import sn37.miner.run.RunReport;
+
+/** Runs, newest first: each the run row alone (no params, stages, artifacts or effects). */
+public record RunList(List<RunReport> runs) {}
