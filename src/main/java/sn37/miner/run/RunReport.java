@@ -1,37 +1,44 @@
 package sn37.miner.run;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import sn37.miner.config.Json;
 
-/** A run with its stages, artifacts and external effects, as the API and the CLI show it. */
+/**
+ * A run with its stages, artifacts and external effects, as the API and the CLI show it. The API's OpenAPI schema is
+ * generated from these records: {@code required} marks the fields every answer holds (nulls are left out).
+ */
 public record RunReport(
-        String id,
-        String kind,
-        String status,
-        int attempt,
+        @JsonProperty(required = true) String id,
+        @JsonProperty(required = true) String kind,
+        @JsonProperty(required = true) String status,
+        @JsonProperty(required = true) int attempt,
         String trigger,
         String runKey,
         JsonNode params,
         String failedStage,
         String lastError,
         FailureKind failureKind,
-        boolean cancelRequested,
-        int autoRetries,
+        @JsonProperty(required = true) boolean cancelRequested,
+        @JsonProperty(required = true) int autoRetries,
         Instant nextRetryAt,
-        Instant createdAt,
+        @JsonProperty(required = true) Instant createdAt,
         Instant startedAt,
         Instant endedAt,
         List<StageView> stages,
         List<ArtifactRecord> artifacts,
         List<EffectView> effects) {
 
-    public record StageView(String stage, int attempt, String status, Instant startedAt, Instant endedAt,
+    public record StageView(@JsonProperty(required = true) String stage, @JsonProperty(required = true) int attempt,
+            @JsonProperty(required = true) String status, Instant startedAt, Instant endedAt,
             Double seconds, Instant heartbeatAt, JsonNode outputs, String error) {}
 
-    public record EffectView(String effectKey, String stage, String status, Instant createdAt, Instant confirmedAt) {}
+    public record EffectView(@JsonProperty(required = true) String effectKey, @JsonProperty(required = true) String stage,
+            @JsonProperty(required = true) String status, @JsonProperty(required = true) Instant createdAt,
+            Instant confirmedAt) {}
 
     public static RunReport of(RunStore store, String runId) {
         Run r = store.get(runId);

@@ -10,7 +10,7 @@ import sn37.miner.model.tokenizer.ChatTokenizer;
  * Opens a model dir for evaluation with the DJL Llama and the tokenizer validators use for it: the competition's
  * fixed one, or the dir's own for a bring-your-own-tokenizer competition.
  */
-final class DjlModelOpener implements ModelOpener {
+public final class DjlModelOpener implements ModelOpener {
     @Override
     public OpenModel open(Path modelDir, RunParams p) throws Exception {
         Path tokenizerDir = LoadModel.tokenizerDir(modelDir, LoadModel.constraints(p.competitionId()));
