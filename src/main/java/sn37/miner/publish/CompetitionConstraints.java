@@ -11,7 +11,8 @@ public final class CompetitionConstraints {
     private CompetitionConstraints() {}
 
     /**
-     * The competition's constraints in the last entry of the Oct 2024 schedule. Validators check a model against the
+     * The competition's constraints in the last entry of the Oct 2024 schedule, or, for a competition not there, as
+     * it is live now ({@link CompetitionSchedule#liveNow}: competition 4). Validators check a model against the
      * competition in force at the current block; the stage does not read the chain, and the last entry (from block
      * 4,250,808) is the one in force at any block since.
      */
@@ -25,7 +26,8 @@ public final class CompetitionConstraints {
         } catch (IllegalArgumentException e) {
             throw new PublishException("--competition_id " + competitionId + ": " + e.getMessage(), e);
         }
-        return schedule.find(id, latest).map(Competition::constraints).orElseThrow(() -> new PublishException(
+        return schedule.find(id, latest).or(() -> CompetitionSchedule.liveNow(id)).map(Competition::constraints)
+                .orElseThrow(() -> new PublishException(
                 "--competition_id " + competitionId + " (" + id + ") is not live in the " + schedule.name()
                         + " schedule; live there: " + schedule.competitionsAt(latest).stream()
                         .map(c -> c.id().id() + " (" + c.id() + ")").toList()));

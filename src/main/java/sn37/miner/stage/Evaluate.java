@@ -78,9 +78,7 @@ public final class Evaluate implements Stage {
             long block = effectiveBlock();
             java.util.Optional<Competition> here = CompetitionSchedule.named(schedule).find(id, block);
             if (here.isPresent()) return here.map(c -> new Scheduled(schedule, block, c));
-            CompetitionSchedule.Entry now = latest(CompetitionSchedule.named(HEAD));
-            return now.competitions().stream().filter(c -> c.id() == id).findFirst()
-                    .map(c -> new Scheduled(HEAD, now.startBlock(), c));
+            return CompetitionSchedule.liveNow(id).map(c -> new Scheduled(HEAD, CompetitionSchedule.liveNowBlock(), c));
         }
 
         /** The ids evaluated: those live at {@link #effectiveBlock()} and those live now, as "2 (B7_MULTI_CHOICE)". */
@@ -88,13 +86,10 @@ public final class Evaluate implements Stage {
             java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>();
             CompetitionSchedule.named(schedule).competitionsAt(effectiveBlock())
                     .forEach(c -> ids.add(c.id().id() + " (" + c.id() + ")"));
-            latest(CompetitionSchedule.named(HEAD)).competitions().forEach(c -> ids.add(c.id().id() + " (" + c.id()
-                    + ")"));
+            for (CompetitionId id : CompetitionId.values()) {
+                CompetitionSchedule.liveNow(id).ifPresent(c -> ids.add(c.id().id() + " (" + c.id() + ")"));
+            }
             return List.copyOf(ids);
-        }
-
-        private static CompetitionSchedule.Entry latest(CompetitionSchedule s) {
-            return s.entries().get(s.entries().size() - 1);
         }
     }
 
