@@ -115,40 +115,42 @@ class ReasoningSampleSourceTest {
         assertNotEquals(hashes(a.eval()), hashes(c.eval()));
     }
 
+    /** {@code n} Codeforces rows, every 50th with three turns, every 50th (+1) without messages, (+2) too long. */
+    private static List<ObjectNode> codeforcesWithBadRows(String tag, int n) {
+        List<ObjectNode> rows = codeforcesRows(tag, n);
+        for (int i = 0; i + 2 < n; i += 50) {
+            ObjectNode three = rows.get(i);
+            ((com.fasterxml.jackson.databind.node.ArrayNode) three.get("messages")).addObject().put("content", "x")
+                    .put("role", "user");
+            rows.get(i + 1).remove("messages");
+            rows.set(i + 2, ReasoningRowsTest.codeforces(tag + "long" + i, "q", "t".repeat(70_000)));
+        }
+        return rows;
+    }
+
     @Test
     void codeforcesScoresOnePageOfAHundredLeavesOutTheDefaultConfigAndCountsDrops() throws IOException {
-        List<ObjectNode> first = codeforcesRows("a", 400);
-        ObjectNode threeTurns = first.get(5).deepCopy();
-        ((com.fasterxml.jackson.databind.node.ArrayNode) threeTurns.get("messages")).addObject().put("content", "x")
-                .put("role", "user");
-        ObjectNode noMessages = first.get(6).deepCopy();
-        noMessages.remove("messages");
-        ObjectNode tooLong = ReasoningRowsTest.codeforces("long", "q", "t".repeat(70_000));
-        for (int i = 0; i < 400; i += 50) {
-            first.set(i, threeTurns.deepCopy().put("id", "3-" + i));
-            first.set(i + 1, noMessages.deepCopy().put("id", "n-" + i));
-            first.set(i + 2, tooLong.deepCopy().put("id", "l-" + i));
-        }
-        viewer.split(CF, "solutions", "train", first).split(CF, "solutions_py", "train", codeforcesRows("b", 400))
+        viewer.split(CF, "solutions", "train", codeforcesWithBadRows("a", 400))
+                .split(CF, "solutions_py", "train", codeforcesWithBadRows("b", 400))
                 .split(CF, "default", "train", codeforcesRows("d", 400));
         ReasoningSampleSource.TaskLoad load = load(ReasoningTask.CODEFORCES_COTS, 3, 250);
 
         List<FakeDatasetViewer.RowsRequest> requests = viewer.rowsRequests(CF);
         assertTrue(requests.stream().noneMatch(r -> r.config().equals("default")), requests.toString());
         assertEquals(1, ((List<?>) load.provenance().get("evalPages")).size());
-        FakeDatasetViewer.RowsRequest evalPage = requests.get(0);
-        assertEquals(100, evalPage.length());
+        assertEquals(100, requests.get(0).length());
         assertTrue(load.eval().size() <= 100 && load.eval().size() >= 94, "one page of 100 less its drops: "
                 + load.eval().size());
         assertEquals(250, load.train().size());
-        assertTrue(load.eval().stream().noneMatch(s -> s.question().startsWith("d ")), "default config not used");
         Map<String, Integer> dropped = load.droppedByReason();
-        if (evalPage.config().equals("solutions")) {
-            assertTrue(dropped.keySet().containsAll(List.of(ReasoningRows.NOT_TWO_MESSAGES, ReasoningRows.TOO_LONG)),
-                    dropped.toString());
+        for (String reason : List.of(ReasoningRows.NOT_TWO_MESSAGES, ReasoningRows.TOO_LONG)) {
+            assertTrue(dropped.get(reason) >= 2, reason + ": " + dropped);
         }
-        assertEquals(List.of(), load.examples().stream().filter(e -> e.contains("70000")).toList(),
-                "examples describe, never quote");
+        int kept = load.eval().size() + load.train().size();
+        int drops = dropped.values().stream().mapToInt(Integer::intValue).sum();
+        assertTrue(load.rowsRead() >= kept + drops, "read " + load.rowsRead() + ", kept " + kept + ", dropped " + drops);
+        assertEquals(List.of(), load.examples().stream().filter(e -> e.contains("ttttt")).toList(),
+                "examples describe rows, never quote them");
     }
 
     @Test
@@ -171,9 +173,9 @@ class ReasoningSampleSourceTest {
         assertTrue(load.eval().stream().allMatch(s -> s.question().startsWith("a ")));
         @SuppressWarnings("unchecked")
         Map<String, String> failed = (Map<String, String>) load.provenance().get("configsFailed");
-        if (viewer.rowsRequests(CF).stream().anyMatch(r -> r.config().equals("broken"))) {
-            assertTrue(failed.get("broken").contains("HTTP 500"), failed.toString());
-        }
+        assertTrue(failed.get("broken").contains("HTTP 500"), failed.toString());
+        assertEquals(5, viewer.rowsRequests(CF).stream().filter(r -> r.config().equals("broken")).count(),
+                "the broken page was tried five times, and the config never again");
     }
 
     @Test
