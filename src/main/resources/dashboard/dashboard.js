@@ -283,6 +283,11 @@
     verdict.className = gate ? (gate.passed ? 'badge s-SUCCEEDED' : 'badge s-REJECTED') : '';
     verdict.textContent = gate ? (gate.passed ? 'gate passed' : 'gate rejected') : '';
     $('gate-reason').textContent = gate && gate.reason ? gate.reason : '';
+    // each task's raw score, weight and samples, or why it was not scored
+    $('score-tasks').replaceChildren(...((evaluate && evaluate.tasks) || []).map((t) => el('li', {},
+      t.raw === null || t.raw === undefined
+        ? `${t.name}: not scored (weight ${t.weight}): ${t.skipped || 'no reason recorded'}`
+        : `${t.name}: ${fmt(num(t.raw))} (weight ${t.weight}, ${t.samples} samples)`)));
     const box = $('score-chart');
     if (metric === null) {
       box.replaceChildren();

@@ -60,11 +60,14 @@ public final class MineCommand implements Callable<Integer> {
     @Option(names = "--update_repo_visibility",
             description = "As in the reference, passing this flag DISABLES making the repo public after the commit.")
     boolean keepRepoPrivate;
-    @Option(names = "--data_source", description = "jsonl (default), wandb or hf.")
+    @Option(names = "--data_source", description = "jsonl, wandb or hf (SN1 multiple choice; jsonl is the default),"
+            + " or reasoning (competition 4's SYNTHETIC-1 SFT and Codeforces CoTs rows, its default; offline, the"
+            + " bundled sample).")
     String dataSource;
     @Option(names = "--data_path", description = "JSONL file of SN1 samples (default: the bundled sample).")
     String dataPath;
-    @Option(names = "--data_limit", description = "Keep at most this many samples.")
+    @Option(names = "--data_limit", description = "Keep at most this many samples (reasoning: training rows per"
+            + " task; the evaluation split keeps the validators' size).")
     Integer dataLimit;
     @Option(names = "--init_config", description = "Start from a freshly initialised model of this config.json.")
     String initConfig;

@@ -26,6 +26,12 @@ final class RunSummary {
         JsonNode o = s.outputs();
         if (o == null) return "";
         if (o.has("reason") && o.size() == 1) return o.get("reason").asText();
+        if (o.has("snapshotSha256") && o.path("evalSnapshotSha256").isTextual()) {
+            return String.format("read %d rows%s; train %s, snapshot sha256 %s…; held out for evaluation %s, sha256 %s…",
+                    o.path("rowsRead").asInt(), dropped(o.path("droppedByReason")), perTask(o.path("trainByTask")),
+                    o.path("snapshotSha256").asText().substring(0, 12), perTask(o.path("evalByTask")),
+                    o.path("evalSnapshotSha256").asText().substring(0, 12));
+        }
         if (o.has("snapshotSha256")) {
             return String.format("kept %d of %d rows%s; snapshot sha256 %s…", o.path("kept").asInt(),
                     o.path("rowsRead").asInt(), dropped(o.path("droppedByReason")),
@@ -45,9 +51,11 @@ final class RunSummary {
                     o.path("gpus").asInt(), o.path("gpus").asInt() == 1 ? "" : "s", o.path("computeDtype").asText());
         }
         if (o.has("deviation") || (o.has("metric") && o.has("evaluated"))) {
-            return String.format("metric %s (MC deviation %s)%s", o.path("metric").asText(),
-                    o.path("deviation").asText(), o.path("evaluated").asBoolean(true) ? ""
-                            : "; not evaluated: " + o.path("failure").asText());
+            String metric = o.path("deviation").isNumber()
+                    ? String.format("metric %s (MC deviation %s)", o.path("metric").asText(), o.path("deviation").asText())
+                    : "metric " + o.path("metric").asText();
+            return metric + tasks(o.path("tasks")) + (o.path("evaluated").asBoolean(true) ? ""
+                    : "; not evaluated: " + o.path("failure").asText());
         }
         if (o.has("commitOid")) {
             return "committed " + o.path("commitOid").asText() + " to " + o.path("repo").asText();
@@ -60,6 +68,36 @@ final class RunSummary {
         }
         String text = o.toString();
         return text.length() <= 100 ? text : text.substring(0, 100) + "…";
+    }
+
+    /** "; tasks: SYNTHETIC_1_SFT 2.3456 (weight 0.5, 12 samples), FINEWEB skipped: why". */
+    static String tasks(JsonNode tasks) {
+        if (tasks == null || !tasks.isArray() || tasks.isEmpty()) return "";
+        StringBuilder sb = new StringBuilder("; tasks:");
+        for (Iterator<JsonNode> it = tasks.elements(); it.hasNext(); ) {
+            JsonNode t = it.next();
+            sb.append(' ').append(t.path("name").asText());
+            if (t.path("raw").isNumber()) {
+                sb.append(String.format(" %.4f (weight %s, %d samples)", t.path("raw").asDouble(),
+                        t.path("weight").asText(), t.path("samples").asInt()));
+            } else {
+                sb.append(" not scored (weight ").append(t.path("weight").asText()).append("): ")
+                        .append(t.path("skipped").asText());
+            }
+            sb.append(it.hasNext() ? "," : "");
+        }
+        return sb.toString();
+    }
+
+    private static String perTask(JsonNode byTask) {
+        StringBuilder sb = new StringBuilder();
+        int total = 0;
+        for (Iterator<Map.Entry<String, JsonNode>> it = byTask.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            total += e.getValue().asInt();
+            sb.append(e.getKey()).append(' ').append(e.getValue().asInt()).append(it.hasNext() ? ", " : "");
+        }
+        return total + " (" + sb + ")";
     }
 
     private static String dropped(JsonNode byReason) {

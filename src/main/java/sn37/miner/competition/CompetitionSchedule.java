@@ -53,6 +53,21 @@ public record CompetitionSchedule(String name, List<Entry> entries) {
         return competitionsAt(block).stream().filter(c -> c.id() == id).findFirst();
     }
 
+    /**
+     * The competition {@code id} as validators run it now: in the latest entry of finetuning HEAD's schedule
+     * ({@code later}; since block 5,158,632 that is DISTILLED_REASONING_3B alone, reference-miner.md §4.3).
+     */
+    public static Optional<Competition> liveNow(CompetitionId id) {
+        List<Entry> head = later().entries();
+        return head.get(head.size() - 1).competitions().stream().filter(c -> c.id() == id).findFirst();
+    }
+
+    /** The start block of HEAD's latest entry: the block {@link #liveNow} describes. */
+    public static long liveNowBlock() {
+        List<Entry> head = later().entries();
+        return head.get(head.size() - 1).startBlock();
+    }
+
     /** Whether some schedule runs competition {@code id} at some block: otherwise no validator scores it. */
     public static boolean scheduled(int id) {
         return NAMES.stream().map(CompetitionSchedule::named).flatMap(s -> s.entries().stream())

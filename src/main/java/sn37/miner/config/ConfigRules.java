@@ -86,6 +86,7 @@ final class ConfigRules {
             entry("miner.data.hf.configs", integer(1, 10_000)),
             entry("miner.data.hf.min-rows", integer(1, 1_000_000)),
             entry("miner.data.hf.target", integer(1, 1_000_000)),
+            entry("miner.data.reasoning.train-rows", integer(1, 1_000_000)),
             entry("train.torch.python", path()),
             entry("train.torch.trainer-dir", path()),
             entry("train.job-root", emptyOr(path())),

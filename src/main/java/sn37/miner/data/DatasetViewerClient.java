@@ -21,8 +21,10 @@ import sn37.miner.hub.Sleeper;
 
 /**
  * The Hugging Face dataset viewer API ({@code huggingface/dataset-viewer} docs {@code splits.md}, {@code rows.md}):
- * {@code GET /splits?dataset=} and {@code GET /rows?dataset=&config=&split=&offset=&length=} (at most 100 rows a
- * page). The HF token, when there is one, goes as a Bearer header to the viewer's host only; redirects are not
+ * {@code GET /splits?dataset=}, {@code GET /size?dataset=} ({@code size.md}: {@code {"size": {"dataset", "configs",
+ * "splits": [{"dataset", "config", "split", "num_rows", ...}]}, "pending", "failed", "partial"}}, the endpoint
+ * finetuning's {@code HuggingFaceLoader.fetch_dataset_configs} reads) and
+ * {@code GET /rows?dataset=&config=&split=&offset=&length=} (at most 100 rows a page). The HF token, when there is one, goes as a Bearer header to the viewer's host only; redirects are not
  * followed. 408/429/5xx and transport errors are retried, 5 tries with 1, 2, 4, 8 s between (finetuning's
  * {@code @retry(tries=5, delay=1, backoff=2)}), or the server's numeric {@code Retry-After}.
  */
@@ -40,6 +42,9 @@ public final class DatasetViewerClient {
     public record Row(long rowIdx, JsonNode row, List<String> truncatedCells) {}
 
     public record RowsPage(List<Row> rows, long numRowsTotal) {}
+
+    /** One {@code size.splits[i]} of {@code /size}: a split and how many rows it holds. */
+    public record SplitSize(String config, String split, long numRows) {}
 
     private final OkHttpClient client;
     private final HttpUrl base;
@@ -79,6 +84,25 @@ public final class DatasetViewerClient {
                         + " config or split: " + s, 200, null, null);
             }
             out.add(new Split(s.get("config").asText(), s.get("split").asText()));
+        }
+        return out;
+    }
+
+    public List<SplitSize> size(String dataset) throws IOException {
+        HttpUrl url = endpoint("size").addQueryParameter("dataset", dataset).build();
+        JsonNode splits = get(url, "size of " + dataset).path("size").get("splits");
+        if (splits == null || !splits.isArray()) {
+            throw new DatasetViewerException("dataset viewer /size for " + dataset + " has no \"size.splits\" list",
+                    200, null, null);
+        }
+        List<SplitSize> out = new ArrayList<>();
+        for (JsonNode s : splits) {
+            if (!s.path("config").isTextual() || !s.path("split").isTextual() || !s.path("num_rows").isIntegralNumber()
+                    || s.path("num_rows").asLong() < 0) {
+                throw new DatasetViewerException("dataset viewer /size for " + dataset + " has a split entry without"
+                        + " config, split or a row count", 200, null, null);
+            }
+            out.add(new SplitSize(s.get("config").asText(), s.get("split").asText(), s.get("num_rows").asLong()));
         }
         return out;
     }

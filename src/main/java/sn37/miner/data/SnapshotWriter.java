@@ -34,6 +34,16 @@ public final class SnapshotWriter {
      * target atomically, so readers see either the old snapshot or the complete new one.
      */
     public static Snapshot write(List<McSample> samples, Path target) throws IOException {
+        return writeLines(samples, JsonlFormat::encode, target);
+    }
+
+    /** One row as the bytes of its line, without the line end. */
+    interface LineEncoder<T> {
+        byte[] apply(T row) throws IOException;
+    }
+
+    /** {@link #write}'s temp-fsync-rename for any rows, one {@code encode(row)} a line. */
+    static <T> Snapshot writeLines(List<T> rows, LineEncoder<T> encode, Path target) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
         Files.createDirectories(dir);
@@ -46,8 +56,8 @@ public final class SnapshotWriter {
                 // Not closed itself: closing would close the channel before force().
                 OutputStream out = new DigestOutputStream(
                         new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024), digest);
-                for (McSample sample : samples) {
-                    out.write(JsonlFormat.encode(sample));
+                for (T row : rows) {
+                    out.write(encode.apply(row));
                     out.write('\n');
                 }
                 out.flush();
@@ -64,7 +74,7 @@ public final class SnapshotWriter {
             throw e;
         }
         syncDirectory(dir);
-        return new Snapshot(target, size, HexFormat.of().formatHex(digest.digest()), samples.size());
+        return new Snapshot(target, size, HexFormat.of().formatHex(digest.digest()), rows.size());
     }
 
     /**

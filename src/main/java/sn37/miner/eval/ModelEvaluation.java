@@ -8,14 +8,17 @@ import java.util.function.BooleanSupplier;
 import sn37.miner.competition.Competition;
 import sn37.miner.competition.EvalTask;
 import sn37.miner.data.McSample;
+import sn37.miner.data.ReasoningSample;
+import sn37.miner.data.ReasoningTask;
 import sn37.miner.model.LanguageModel;
 import sn37.miner.model.PromptEncoder;
 
 /**
  * Scores one model on a competition's tasks, the way the competition's validators do, with the data this miner
  * has: SYNTHETIC_MMLU on the run's SN1 samples ({@link MultipleChoice}), WORD_SORTING on samples generated from the
- * seed ({@link WordSorting}, {@link ReferenceLoss}). Tasks whose data this miner does not fetch (FINEWEB's
- * fineweb-edu rows, IF_EVAL, SYNTHETIC_1_SFT, CODEFORCES_COTS) are reported as skipped and the composite is
+ * seed ({@link WordSorting}, {@link ReferenceLoss}), SYNTHETIC_1_SFT and CODEFORCES_COTS on the run's held-out
+ * reasoning rows ({@link ReferenceLoss}). Tasks whose data this miner does not fetch (FINEWEB's fineweb-edu rows,
+ * IF_EVAL), or a reasoning task without held-out rows, are reported as skipped with the reason and the composite is
  * renormalised over the rest, as validators do when a task's data fails to load; {@link TextLoss} is ready for
  * FINEWEB texts once a source provides them.
  */
@@ -41,6 +44,12 @@ public final class ModelEvaluation {
 
     public static Report run(LanguageModel model, PromptEncoder encoder, List<McSample> samples, Plan plan,
             BooleanSupplier cancelled) {
+        return run(model, encoder, samples, List.of(), plan, cancelled);
+    }
+
+    /** @param reasoning the evaluation split of the competition-4 rows (both tasks) */
+    public static Report run(LanguageModel model, PromptEncoder encoder, List<McSample> samples,
+            List<ReasoningSample> reasoning, Plan plan, BooleanSupplier cancelled) {
         int sequenceLength = plan.competition().constraints().sequenceLength();
         Map<String, CompositeScore.Raw> raws = new LinkedHashMap<>();
         MultipleChoice.Result mc = null;
@@ -62,6 +71,18 @@ public final class ModelEvaluation {
                     }
                     raws.put(task.name(), CompositeScore.Raw.of(ReferenceLoss.run(model, sorting, plan.dtype()),
                             sorting.size()));
+                }
+                case "SYNTHETIC_1_SFT", "CODEFORCES_COTS" -> {
+                    ReasoningTask which = ReasoningTask.named(task.name());
+                    List<ReasoningSample> rows = reasoning.stream().filter(r -> r.task() == which).toList();
+                    if (rows.isEmpty()) {
+                        raws.put(task.name(), CompositeScore.Raw.skipped(task.name() + " has no held-out evaluation"
+                                + " rows: fetch-data kept none (see its drop reasons); scored on the other tasks"
+                                + " with renormalised weights"));
+                        continue;
+                    }
+                    raws.put(task.name(), CompositeScore.Raw.of(ReferenceLoss.run(model,
+                            ReferenceLoss.tokenizeReasoning(rows, encoder), plan.dtype()), rows.size()));
                 }
                 default -> raws.put(task.name(), CompositeScore.Raw.skipped(task.name()
                         + " data is not fetched by this miner; scored on the other tasks with renormalised weights"));

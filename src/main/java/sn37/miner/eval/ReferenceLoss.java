@@ -2,6 +2,8 @@ package sn37.miner.eval;
 
 import java.util.Arrays;
 import java.util.List;
+import sn37.miner.data.ReasoningSample;
+import sn37.miner.data.ReasoningTask;
 import sn37.miner.model.LanguageModel;
 import sn37.miner.model.PromptEncoder;
 
@@ -23,6 +25,16 @@ public final class ReferenceLoss {
         return samples.stream()
                 .map(s -> new Sample(Prompts.chat(encoder, s.challenge(), sequenceLength), encoder.encode(s.reference())))
                 .toList();
+    }
+
+    /**
+     * DISTILLED_REASONING_3B samples as validators tokenize them ({@code Synthetic1SFTLoader.tokenize},
+     * {@code CodeforcesCOTSLoader.tokenize}): the system prompt and the question through the chat template with the
+     * generation prompt, then {@code encode(reference)}; neither is truncated.
+     */
+    public static List<Sample> tokenizeReasoning(List<ReasoningSample> samples, PromptEncoder encoder) {
+        return samples.stream().map(s -> new Sample(encoder.encodeChat(ReasoningTask.SYSTEM_PROMPT, s.question()),
+                encoder.encode(s.reference()))).toList();
     }
 
     public static double run(LanguageModel model, List<Sample> samples, EvalDtype dtype) {

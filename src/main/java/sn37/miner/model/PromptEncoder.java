@@ -12,6 +12,12 @@ public interface PromptEncoder {
      */
     int[] encodeChat(String userContent);
 
+    /**
+     * {@code apply_chat_template([{"role": "system", "content": systemPrompt}, {"role": "user", "content":
+     * userContent}], add_generation_prompt=True)} as token ids, not truncated (the reasoning tasks' prompt).
+     */
+    int[] encodeChat(String systemPrompt, String userContent);
+
     /** {@code tokenizer.encode(text)}, with whatever special tokens the tokenizer adds by default. */
     int[] encode(String text);
 

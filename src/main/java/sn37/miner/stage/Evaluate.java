@@ -16,6 +16,9 @@ import sn37.miner.competition.Competition;
 import sn37.miner.competition.CompetitionId;
 import sn37.miner.competition.CompetitionSchedule;
 import sn37.miner.data.McSample;
+import sn37.miner.data.ReasoningSample;
+import sn37.miner.data.ReasoningSnapshot;
+import sn37.miner.data.ReasoningTask;
 import sn37.miner.data.SnapshotWriter;
 import sn37.miner.eval.EvalDtype;
 import sn37.miner.eval.ModelEvaluation;
@@ -26,9 +29,11 @@ import sn37.miner.eval.validation.LocalValidation;
 /**
  * Scores the trained model as the competition's validators would: first their model checks
  * ({@link LocalValidation}; a model that fails them scores +∞ with the reason, and the gate rejects it), then the
- * competition's tasks on the run's SN1 snapshot ({@link ModelEvaluation}). Writes every multiple-choice question's
- * outcome to {@code eval/mc-results.jsonl}; {@code metric} is the composite score, lower is better, +∞ when the
- * model could not be evaluated.
+ * competition's tasks ({@link ModelEvaluation}): multiple choice on the run's SN1 snapshot, competition 4's
+ * reference losses on fetch-data's evaluation split only (never the rows train learned from). Writes every
+ * multiple-choice question's outcome to {@code eval/mc-results.jsonl}; {@code metric} is the composite score, lower
+ * is better, +∞ when the model could not be evaluated. Offline, a model that fails the checks is scored anyway
+ * (nothing is published; the scores show how it does), and its metric stays +∞.
  */
 public final class Evaluate implements Stage {
 
@@ -58,17 +63,40 @@ public final class Evaluate implements Stage {
             return block >= 0 ? block : entries.get(entries.size() - 1).startBlock();
         }
 
-        /** The competition evaluated at {@link #effectiveBlock()}; empty when it is not live there. */
+        /** The competition evaluated at {@link #effectiveBlock()}, or the one live now; empty when neither. */
         public java.util.Optional<Competition> competition(CompetitionId id) {
-            return CompetitionSchedule.named(schedule).find(id, effectiveBlock());
+            return resolve(id).map(Scheduled::competition);
         }
 
-        /** The ids live at {@link #effectiveBlock()}, as "2 (B7_MULTI_CHOICE)". */
+        /**
+         * The competition {@code id} as of {@link #effectiveBlock()} of this schedule, or, when it is not there, as
+         * it is live now: the latest entry of finetuning HEAD's schedule (only DISTILLED_REASONING_3B since block
+         * 5,158,632, reference-miner.md §4.3).
+         */
+        public java.util.Optional<Scheduled> resolve(CompetitionId id) {
+            long block = effectiveBlock();
+            java.util.Optional<Competition> here = CompetitionSchedule.named(schedule).find(id, block);
+            if (here.isPresent()) return here.map(c -> new Scheduled(schedule, block, c));
+            return CompetitionSchedule.liveNow(id).map(c -> new Scheduled(HEAD, CompetitionSchedule.liveNowBlock(), c));
+        }
+
+        /** The ids evaluated: those live at {@link #effectiveBlock()} and those live now, as "2 (B7_MULTI_CHOICE)". */
         public List<String> liveIds() {
-            return CompetitionSchedule.named(schedule).competitionsAt(effectiveBlock()).stream()
-                    .map(c -> c.id().id() + " (" + c.id() + ")").toList();
+            java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>();
+            CompetitionSchedule.named(schedule).competitionsAt(effectiveBlock())
+                    .forEach(c -> ids.add(c.id().id() + " (" + c.id() + ")"));
+            for (CompetitionId id : CompetitionId.values()) {
+                CompetitionSchedule.liveNow(id).ifPresent(c -> ids.add(c.id().id() + " (" + c.id() + ")"));
+            }
+            return List.copyOf(ids);
         }
     }
+
+    /** finetuning HEAD's schedule, whose latest entry is what validators run now. */
+    static final String HEAD = "later";
+
+    /** A competition, the schedule it was taken from and the block of that schedule. */
+    public record Scheduled(String schedule, long block, Competition competition) {}
 
     /** What the evaluation found. */
     public record Output(
@@ -91,12 +119,14 @@ public final class Evaluate implements Stage {
             String resultsPath,
             String resultsSha256,
             Double incumbentMetric,
-            String incumbentDir) {
+            String incumbentDir,
+            String evalSnapshotPath,
+            String evalSnapshotSha256) {
 
         Output withIncumbent(double metric, String dir) {
             return new Output(this.metric, evaluated, failure, modelDir, competitionId, schedule, scheduleBlock,
                     evalDtype, deviation, tasks, validation, questions, correct, failedQuestions, seconds,
-                    questionsPerSecond, resultsPath, resultsSha256, metric, dir);
+                    questionsPerSecond, resultsPath, resultsSha256, metric, dir, evalSnapshotPath, evalSnapshotSha256);
         }
     }
 
@@ -151,35 +181,36 @@ public final class Evaluate implements Stage {
 
     private Output evaluate(StageContext ctx, Path modelDir, boolean writeResults) throws Exception {
         RunParams p = ctx.params();
-        Path snapshot = Path.of(textOutput(ctx, StageNames.FETCH_DATA, "snapshotPath"));
-        CompetitionSchedule schedule = CompetitionSchedule.named(options.schedule());
-        long block = options.effectiveBlock();
         CompetitionId id = CompetitionId.fromId(p.competitionId());
-        Competition competition = options.competition(id).orElseThrow(() -> new StageException("competition " + id
-                + " is not scheduled at block " + block + " of schedule " + schedule.name()
-                + ": pick a live --competition_id (bin/miner competitions --schedule " + schedule.name() + ")"));
+        Scheduled scheduled = options.resolve(id).orElseThrow(() -> new StageException("competition " + id
+                + " is not scheduled at block " + options.effectiveBlock() + " of schedule " + options.schedule()
+                + " nor live now: pick a live --competition_id (bin/miner competitions --schedule "
+                + options.schedule() + ")"));
+        Competition competition = scheduled.competition();
         EvalDtype dtype = EvalDtype.parse(p.evalDtype(), id);
-        List<McSample> samples = SnapshotWriter.read(snapshot);
+        Scored data = data(ctx, competition);
 
         long started = System.nanoTime();
         LocalValidation.Result validation = LocalValidation.validate(modelDir, competition.constraints());
+        String failure = null;
         if (!validation.passed()) {
-            return notEvaluated("the model fails validators' checks: " + validation.reason(), modelDir, id, block,
-                    dtype, validation, started);
+            failure = "the model fails validators' checks: " + validation.reason();
+            if (!p.offline()) return notEvaluated(failure, modelDir, scheduled, dtype, validation, started, data);
+            failure += " (offline: its tasks were scored anyway, to show how it does)";
         }
         ModelOpener.OpenModel open;
         try {
             open = opener.open(modelDir, p);
         } catch (Exception e) {
             return notEvaluated("the model could not be loaded: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), modelDir, id, block, dtype, validation,
-                    started);
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), modelDir, scheduled, dtype, validation,
+                    started, data);
         }
         ModelEvaluation.Report report;
         try (open) {
-            report = ModelEvaluation.run(open.model(), open.encoder(), samples, new ModelEvaluation.Plan(competition,
-                    dtype, options.batchSize(), BigInteger.valueOf(p.seed()), options.wordSortingSamples()),
-                    ctx::cancelRequested);
+            report = ModelEvaluation.run(open.model(), open.encoder(), data.multipleChoice(), data.reasoning(),
+                    new ModelEvaluation.Plan(competition, dtype, options.batchSize(), BigInteger.valueOf(p.seed()),
+                            options.wordSortingSamples()), ctx::cancelRequested);
         }
         MultipleChoice.Result mc = report.multipleChoice();
         String resultsPath = null;
@@ -194,19 +225,42 @@ public final class Evaluate implements Stage {
         double seconds = (System.nanoTime() - started) / 1e9;
         int questions = mc == null ? 0 : mc.questions().size();
         double rate = mc == null || mc.seconds() <= 0 ? 0 : questions / mc.seconds();
-        double score = report.score().score();
-        return new Output(score, Double.isFinite(score), Double.isFinite(score) ? null : "no task could be scored",
-                modelDir.toString(), id.id(), schedule.name(), block, dtype.flagValue(),
-                mc == null ? null : mc.deviation(), report.score().tasks(), validation, questions,
-                mc == null ? 0 : mc.correct(), mc == null ? 0 : mc.failed(), seconds, rate, resultsPath, resultsSha,
-                null, null);
+        double score = failure == null ? report.score().score() : Double.POSITIVE_INFINITY;
+        if (failure == null && !Double.isFinite(score)) failure = "no task could be scored";
+        return new Output(score, failure == null, failure, modelDir.toString(), id.id(), scheduled.schedule(),
+                scheduled.block(), dtype.flagValue(), mc == null ? null : mc.deviation(), report.score().tasks(),
+                validation, questions, mc == null ? 0 : mc.correct(), mc == null ? 0 : mc.failed(), seconds, rate,
+                resultsPath, resultsSha, null, null, data.evalPath(), data.evalSha256());
     }
 
-    private Output notEvaluated(String failure, Path modelDir, CompetitionId id, long block, EvalDtype dtype,
-            LocalValidation.Result validation, long started) {
-        return new Output(Double.POSITIVE_INFINITY, false, failure, modelDir.toString(), id.id(), options.schedule(),
-                block, dtype.flagValue(), null, List.of(), validation, 0, 0, 0, (System.nanoTime() - started) / 1e9, 0,
-                null, null, null, null);
+    /** What a competition is scored on: SN1 samples, held-out reasoning rows, and the snapshot those came from. */
+    private record Scored(List<McSample> multipleChoice, List<ReasoningSample> reasoning, String evalPath,
+            String evalSha256) {}
+
+    private static Scored data(StageContext ctx, Competition competition) throws IOException {
+        List<String> names = competition.tasks().stream().map(t -> t.name()).toList();
+        List<McSample> mc = List.of();
+        if (names.contains(ModelEvaluation.MMLU)) {
+            mc = SnapshotWriter.read(Path.of(textOutput(ctx, StageNames.FETCH_DATA, "snapshotPath")));
+        }
+        if (names.stream().noneMatch(n -> ReasoningTask.named(n) != null)) return new Scored(mc, List.of(), null, null);
+        FetchData.Output fetched = ctx.output(StageNames.FETCH_DATA, FetchData.Output.class).orElseThrow(() ->
+                new StageException("evaluate needs the fetch-data stage's outputs, and this run has none"));
+        if (!fetched.reasoning() || fetched.evalSnapshotPath() == null) {
+            throw new StageException("competition " + competition.id() + " is scored on held-out SYNTHETIC-1 SFT and"
+                    + " Codeforces CoTs rows, and this run's fetch-data wrote none: fetch data again with"
+                    + " --data_source reasoning");
+        }
+        return new Scored(mc, ReasoningSnapshot.read(Path.of(fetched.evalSnapshotPath())),
+                fetched.evalSnapshotPath(), fetched.evalSnapshotSha256());
+    }
+
+    private Output notEvaluated(String failure, Path modelDir, Scheduled scheduled, EvalDtype dtype,
+            LocalValidation.Result validation, long started, Scored data) {
+        return new Output(Double.POSITIVE_INFINITY, false, failure, modelDir.toString(),
+                scheduled.competition().id().id(), scheduled.schedule(), scheduled.block(), dtype.flagValue(), null,
+                List.of(), validation, 0, 0, 0, (System.nanoTime() - started) / 1e9, 0, null, null, null, null,
+                data.evalPath(), data.evalSha256());
     }
 
     private static String textOutput(StageContext ctx, String stage, String field) {

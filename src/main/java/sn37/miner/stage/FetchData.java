@@ -8,7 +8,11 @@ import sn37.miner.chain.store.Metagraph;
 import sn37.miner.chain.store.Neuron;
 import java.util.List;
 import java.util.Map;
+import sn37.miner.data.HfSourceOptions;
 import sn37.miner.data.JsonlSampleSource;
+import sn37.miner.data.ReasoningLoad;
+import sn37.miner.data.ReasoningSnapshot;
+import sn37.miner.data.ReasoningSources;
 import sn37.miner.data.SampleLoad;
 import sn37.miner.data.SampleSource;
 import sn37.miner.data.Sn1DataSettings;
@@ -21,11 +25,29 @@ import sn37.miner.data.SnapshotWriter;
  * ones that pass validation to the run's snapshot ({@code data/sn1-snapshot.jsonl}), so later stages and resumed runs
  * never fetch again. {@code --offline} allows only the local JSONL source and fails before any connection otherwise.
  * One {@code --seed} and the same remote data give the same snapshot bytes.
+ *
+ * <p>For competition 4 ({@code --data_source reasoning}) it writes two snapshots of SYNTHETIC-1 SFT and Codeforces
+ * CoTs rows: the evaluation split ({@code data/reasoning-eval.jsonl}, what evaluate scores, sized as validators
+ * sample) and the training split ({@code data/reasoning-train.jsonl}, {@code snapshotPath}), disjoint by content
+ * hash. Online the rows come through the dataset viewer, its pages cached under {@code data/pages} so a rerun
+ * resumes; offline from the bundled sample.
  */
 public final class FetchData implements Stage {
     public static final String SNAPSHOT = "sn1-snapshot";
 
-    /** What was loaded and where it came from. */
+    public static final String REASONING_TRAIN = "reasoning-train";
+    public static final String REASONING_EVAL = "reasoning-eval";
+    /** {@link Output#format()} of the SN1 multiple-choice snapshot (null in records written before there was one). */
+    public static final String MULTIPLE_CHOICE = "sn1-mc";
+
+    /**
+     * What was loaded and where it came from. {@code snapshot*} is what train reads; {@code evalSnapshot*}, for
+     * competition 4, what evaluate scores (null otherwise).
+     *
+     * @param format {@value #MULTIPLE_CHOICE} or {@code reasoning}
+     * @param kept rows written to the training snapshot
+     * @param evalByTask evaluation rows per task; trainByTask: training rows per task (null for SN1 data)
+     */
     public record Output(
             String source,
             Map<String, Object> provenance,
@@ -35,7 +57,18 @@ public final class FetchData implements Stage {
             List<String> examples,
             String snapshotPath,
             long snapshotBytes,
-            String snapshotSha256) {}
+            String snapshotSha256,
+            String format,
+            String evalSnapshotPath,
+            Long evalSnapshotBytes,
+            String evalSnapshotSha256,
+            Map<String, Integer> evalByTask,
+            Map<String, Integer> trainByTask) {
+
+        public boolean reasoning() {
+            return RunParams.REASONING.equals(format);
+        }
+    }
 
     /** SN1's netuid: the subnet whose validators sign the multiple-choice data. */
     static final int SN1_NETUID = 1;
@@ -86,13 +119,48 @@ public final class FetchData implements Stage {
 
     @Override
     public Output run(StageContext ctx) throws Exception {
+        if (ctx.params().dataSource().equals(RunParams.REASONING)) {
+            return reasoning(ctx);
+        }
         SampleSource source = source(ctx.params());
         SampleLoad load = source.load(ctx::cancelRequested);
         Path target = ctx.workDir().resolve("data").resolve(SNAPSHOT + ".jsonl");
         Snapshot snap = SnapshotWriter.write(load.samples(), target);
         Artifact a = ctx.artifact(SNAPSHOT, snap.path());
         return new Output(source.describe(), load.provenance(), load.rowsRead(), load.samples().size(),
-                load.droppedByReason(), load.examples(), a.path().toString(), a.sizeBytes(), a.sha256());
+                load.droppedByReason(), load.examples(), a.path().toString(), a.sizeBytes(), a.sha256(),
+                MULTIPLE_CHOICE, null, null, null, null, null);
+    }
+
+    private Output reasoning(StageContext ctx) throws Exception {
+        RunParams p = ctx.params();
+        if (p.dataPath() != null) {
+            throw new StageException("--data_path is for --data_source jsonl only; --data_source reasoning reads the"
+                    + " dataset viewer, or the bundled sample offline (drop --data_path)");
+        }
+        Path data = ctx.workDir().resolve("data");
+        int trainRows = p.dataLimit() != null ? p.dataLimit()
+                : settings != null ? settings.reasoningTrainRows() : Sn1DataSettings.REASONING_TRAIN_ROWS;
+        ReasoningSources sources;
+        if (p.offline()) {
+            sources = ReasoningSources.bundled(p.seed(), trainRows);
+        } else if (settings == null) {
+            throw new StageException("this fetch-data stage was built without remote services, so --data_source"
+                    + " reasoning can read only the bundled sample: add --offline");
+        } else {
+            sources = ReasoningSources.viewer(settings.http(), settings.datasetViewerUrl(), services.secrets().hfToken(),
+                    HfSourceOptions.defaults().attempts(), settings.sleeper(), data.resolve("pages"), p.seed(),
+                    trainRows);
+        }
+        ReasoningLoad load = sources.load(ctx::cancelRequested);
+        Snapshot eval = ReasoningSnapshot.write(load.eval(), data.resolve(REASONING_EVAL + ".jsonl"));
+        Snapshot train = ReasoningSnapshot.write(load.train(), data.resolve(REASONING_TRAIN + ".jsonl"));
+        Artifact e = ctx.artifact(REASONING_EVAL, eval.path());
+        Artifact t = ctx.artifact(REASONING_TRAIN, train.path());
+        return new Output(sources.describe(), load.provenance(), load.rowsRead(), load.train().size(),
+                load.droppedByReason(), load.examples(), t.path().toString(), t.sizeBytes(), t.sha256(),
+                RunParams.REASONING, e.path().toString(), e.sizeBytes(), e.sha256(), load.evalByTask(),
+                load.trainByTask());
     }
 
     /** The source the parameters name; remote ones are checked (offline, key, validators) before any connection. */
@@ -130,7 +198,7 @@ public final class FetchData implements Stage {
         if (kind.equals("hf")) {
             return remote.hf(services.secrets().hfToken(), p.seed(), p.dataLimit(), p.allowUnverifiedData());
         }
-        throw new StageException("unknown --data_source '" + kind + "': expected jsonl, wandb or hf");
+        throw new StageException("unknown --data_source '" + kind + "': expected jsonl, wandb, hf or reasoning");
     }
 
     /**

@@ -73,7 +73,9 @@ public record RunParams(
 
     private static final Set<String> DTYPES = Set.of("bfloat16", "float16", "float32");
     private static final Set<String> NETWORKS = Set.of("finney", "test", "local");
-    private static final Set<String> DATA_SOURCES = Set.of("jsonl", "wandb", "hf");
+    private static final Set<String> DATA_SOURCES = Set.of("jsonl", "wandb", "hf", "reasoning");
+    /** The SYNTHETIC-1 SFT and Codeforces CoTs rows DISTILLED_REASONING_3B is scored on. */
+    public static final String REASONING = "reasoning";
     public static final String DJL = "djl";
     public static final String TORCH = "torch";
     public static final String LOCAL = "local";
@@ -98,7 +100,9 @@ public record RunParams(
         walletName = orElse(walletName, "default");
         walletHotkey = orElse(walletHotkey, "default");
         subtensorNetwork = orElse(subtensorNetwork, "finney");
-        dataSource = orElse(dataSource, "jsonl");
+        // The competition picks the data its tasks are scored on; an unknown id is refused below.
+        dataSource = orElse(dataSource, competitionId == CompetitionId.DISTILLED_REASONING_3B.id() ? REASONING
+                : "jsonl");
         loraRank = orElse(loraRank, 0);
         seed = orElse(seed, 0L);
         batchSize = orElse(batchSize, 1);
@@ -151,7 +155,14 @@ public record RunParams(
         require((wandbEntity == null) == (wandbProject == null),
                 "--wandb_entity and --wandb_project go together: give both or neither");
         require(DATA_SOURCES.contains(dataSource),
-                "--data_source must be jsonl, wandb or hf (got " + Echo.quoted(dataSource) + ")");
+                "--data_source must be jsonl, wandb, hf or reasoning (got " + Echo.quoted(dataSource) + ")");
+        require(dataSource.equals(REASONING) == (competition == CompetitionId.DISTILLED_REASONING_3B),
+                dataSource.equals(REASONING)
+                        ? "--data_source reasoning holds DISTILLED_REASONING_3B's rows; --competition_id "
+                                + competitionId + " (" + competition + ") is scored on SN1 multiple choice: use"
+                                + " --data_source jsonl, wandb or hf"
+                        : "--competition_id 4 (DISTILLED_REASONING_3B) is scored on SYNTHETIC-1 SFT and Codeforces"
+                                + " CoTs rows: use --data_source reasoning (its default), not " + dataSource);
         requirePath("--data_path", dataPath);
         require(dataLimit == null || dataLimit >= 1, "--data_limit must be >= 1 (got " + dataLimit + ")");
         require(metric == null || Double.isFinite(metric), "metric must be a finite number (got " + metric + ")");

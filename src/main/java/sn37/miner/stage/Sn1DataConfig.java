@@ -36,7 +36,8 @@ final class Sn1DataConfig {
                 s.getInt("miner.data.hf.target", 1, 1_000_000), hd.pageSize(), hd.attempts());
         try {
             return Sn1DataSettings.defaults().withValidators(validators).withWandb(wandb).withHf(hf)
-                    .withDatasetViewerUrl(s.get("miner.data.hf.viewer-url"));
+                    .withDatasetViewerUrl(s.get("miner.data.hf.viewer-url"))
+                    .withReasoningTrainRows(s.getInt("miner.data.reasoning.train-rows", 1, 1_000_000));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("miner.data.*: " + e.getMessage());
         }

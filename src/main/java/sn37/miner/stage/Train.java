@@ -13,6 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sn37.miner.competition.ModelConstraints;
 import sn37.miner.data.McSample;
+import sn37.miner.data.ReasoningSample;
+import sn37.miner.data.ReasoningSnapshot;
 import sn37.miner.data.SnapshotWriter;
 import sn37.miner.launch.LaunchSettings;
 import sn37.miner.model.CheckpointDir;
@@ -29,7 +31,8 @@ import sn37.miner.train.TrainResult;
 import sn37.miner.train.Trainer;
 
 /**
- * Fine-tunes the load-model stage's model on the fetch-data stage's SN1 snapshot (all weights, or
+ * Fine-tunes the load-model stage's model on the fetch-data stage's training snapshot (SN1 multiple choice, or
+ * competition 4's training split of reasoning rows, never its evaluation split) (all weights, or
  * LoRA adapters of {@code --lora_rank} merged into them at save) and writes the best model (lowest
  * epoch loss) as a Hugging Face directory in the competition's dtype. Stops
  * after {@code --num_epochs}, at {@code --max_steps}, or when the run is cancelled. Training
@@ -97,13 +100,15 @@ public final class Train implements Stage {
         RunParams p = ctx.params();
         JsonNode start = ctx.output(StageNames.LOAD_MODEL, JsonNode.class).orElseThrow(() ->
                 new StageException("train needs the outputs of load-model"));
-        JsonNode data = ctx.output(StageNames.FETCH_DATA, JsonNode.class).orElseThrow(() ->
+        FetchData.Output data = ctx.output(StageNames.FETCH_DATA, FetchData.Output.class).orElseThrow(() ->
                 new StageException("train needs the outputs of fetch-data"));
         Path modelDir = Path.of(start.path("modelDir").asText());
-        List<McSample> samples = SnapshotWriter.read(Path.of(data.path("snapshotPath").asText()));
-        if (samples.isEmpty()) {
-            throw new StageException("the SN1 snapshot " + data.path("snapshotPath").asText() + " has no samples to"
-                    + " train on: fetch data again with a source that has some");
+        Path snapshot = Path.of(data.snapshotPath());
+        List<McSample> samples = data.reasoning() ? List.of() : SnapshotWriter.read(snapshot);
+        List<ReasoningSample> reasoning = data.reasoning() ? ReasoningSnapshot.read(snapshot) : List.of();
+        if (samples.isEmpty() && reasoning.isEmpty()) {
+            throw new StageException("the training snapshot " + snapshot + " has no samples to train on: fetch data"
+                    + " again with a source that has some");
         }
         boolean torch = p.trainer().equals(RunParams.TORCH);
         ModelConstraints constraints = LoadModel.constraints(p.competitionId());
@@ -120,8 +125,22 @@ public final class Train implements Stage {
             for (McSample sample : samples) {
                 examples.add(ChatExample.of(sample, tokenizer, constraints.sequenceLength()));
             }
+            int tooLong = 0;
+            for (ReasoningSample row : reasoning) {
+                ChatExample example = ChatExample.of(row, tokenizer, constraints.sequenceLength());
+                if (example == null) tooLong++;
+                else examples.add(example);
+            }
+            if (tooLong > 0) {
+                LOG.warn("{} of {} training rows have a reference longer than the sequence length {} and are left out",
+                        tooLong, reasoning.size(), constraints.sequenceLength());
+            }
+            if (examples.isEmpty()) {
+                throw new StageException("no training row of " + snapshot + " fits the sequence length "
+                        + constraints.sequenceLength() + ": fetch data again (another --seed)");
+            }
             eos = tokenizer.eosTokenId();
-            LOG.info("training {} on {} ({} examples, tokenizer {}) {}", modelDir, data.path("snapshotPath").asText(),
+            LOG.info("training {} on {} ({} examples, tokenizer {}) {}", modelDir, snapshot,
                     examples.size(), tokenizer.source(), torch ? "with the PyTorch trainer (" + p.launcher() + ")"
                             : "on " + device);
         }

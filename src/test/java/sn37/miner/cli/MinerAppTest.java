@@ -58,6 +58,25 @@ class MinerAppTest {
     }
 
     @Test
+    void offlineCompetitionFourRunsEndToEndScoringEveryTaskOnTheHeldOutSample() {
+        Result r = run(withDb("mine", "--offline", "--competition_id", "4", "--init_config", "tiny-llama",
+                "--max_steps", "1", "--batch_size", "2", "--accumulation_steps", "1", "--avg_loss_upload_threshold", "50"));
+        assertEquals(0, r.code(), r.out() + r.err());
+        for (String stage : new String[] {"fetch-data", "load-model", "train", "evaluate"}) {
+            assertTrue(r.out().contains(String.format("%-11s %-10s", stage, "SUCCEEDED")), stage + ": " + r.out());
+        }
+        assertTrue(r.out().contains("held out for evaluation 14 (SYNTHETIC_1_SFT 8, CODEFORCES_COTS 6)")
+                || r.out().contains("held out for evaluation 13 (SYNTHETIC_1_SFT 8, CODEFORCES_COTS 5)"), r.out());
+        java.util.regex.Matcher tasks = java.util.regex.Pattern.compile("tasks: SYNTHETIC_1_SFT (\\d+\\.\\d{4}) \\(weight"
+                + " 0\\.5, 8 samples\\), CODEFORCES_COTS (\\d+\\.\\d{4}) \\(weight 0\\.5, [56] samples\\)").matcher(r.out());
+        assertTrue(tasks.find(), "every task scored and finite: " + r.out());
+        assertTrue(Double.parseDouble(tasks.group(1)) > 0 && Double.parseDouble(tasks.group(2)) > 0, r.out());
+        // tiny-llama is far below competition 4's 3.2 B parameters: the gate refuses it, and says why.
+        assertTrue(r.out().contains("outside the competition's bounds"), r.out());
+        assertTrue(r.out().contains("gate        REJECTED") || r.out().contains("REJECTED:"), r.out());
+    }
+
+    @Test
     void mineOfflineWithAPassingMetricIsNotPossibleFromTheCliButRunsListShowsTheRun() {
         run(withDb("mine", "--offline"));
         Result list = run(withDb("runs", "list"));

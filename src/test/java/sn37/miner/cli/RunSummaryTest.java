@@ -23,4 +23,27 @@ class RunSummaryTest {
                 + " \"cuda (NVIDIA H100)\", \"trainer\": \"torch\", \"launcher\": \"local\", \"jobId\": \"4242:77\","
                 + " \"worldSize\": 8, \"gpus\": 8, \"computeDtype\": \"bfloat16\"}"));
     }
+
+    @Test
+    void evaluateNotesListEachTasksScoreWeightAndSamplesOrWhyItWasNotScored() throws Exception {
+        String tasks = "[{\"name\": \"SYNTHETIC_1_SFT\", \"weight\": 0.5, \"raw\": 2.5, \"samples\": 120},"
+                + " {\"name\": \"CODEFORCES_COTS\", \"weight\": 0.5, \"raw\": null, \"samples\": 0,"
+                + " \"skipped\": \"no held-out rows\"}]";
+        assertEquals("metric 2.5; tasks: SYNTHETIC_1_SFT 2.5000 (weight 0.5, 120 samples), CODEFORCES_COTS not scored"
+                + " (weight 0.5): no held-out rows", notes("{\"metric\": 2.5, \"evaluated\": true, \"deviation\": null,"
+                + " \"tasks\": " + tasks + "}"));
+        assertEquals("metric 0.4 (MC deviation 0.4); tasks: SYNTHETIC_MMLU 0.4000 (weight 1.0, 40 samples)",
+                notes("{\"metric\": 0.4, \"evaluated\": true, \"deviation\": 0.4, \"tasks\": [{\"name\":"
+                        + " \"SYNTHETIC_MMLU\", \"weight\": 1.0, \"raw\": 0.4, \"samples\": 40}]}"));
+    }
+
+    @Test
+    void fetchNotesOfCompetitionFourShowBothSplits() throws Exception {
+        assertEquals("read 28 rows (dropped: not exactly two messages 1); train 11 (SYNTHETIC_1_SFT 6, CODEFORCES_COTS 5),"
+                + " snapshot sha256 aaaaaaaaaaaa…; held out for evaluation 14 (SYNTHETIC_1_SFT 8, CODEFORCES_COTS 6),"
+                + " sha256 bbbbbbbbbbbb…", notes("{\"rowsRead\": 28, \"kept\": 11, \"droppedByReason\":"
+                + " {\"not exactly two messages\": 1}, \"snapshotSha256\": \"" + "a".repeat(64) + "\","
+                + " \"evalSnapshotSha256\": \"" + "b".repeat(64) + "\", \"trainByTask\": {\"SYNTHETIC_1_SFT\": 6,"
+                + " \"CODEFORCES_COTS\": 5}, \"evalByTask\": {\"SYNTHETIC_1_SFT\": 8, \"CODEFORCES_COTS\": 6}}"));
+    }
 }

@@ -74,6 +74,7 @@ class ConfigErrorsTest {
         BAD.put("miner.data.wandb.max-age-hours", List.of("0", "4h"));
         BAD.put("miner.data.wandb.target", List.of("0", "-3"));
         BAD.put("miner.data.hf.viewer-url", List.of("datasets-server", ""));
+        BAD.put("miner.data.reasoning.train-rows", List.of("0", "x", "1000001"));
         BAD.put("miner.data.hf.dataset", List.of("macrobench", ""));
         BAD.put("miner.data.hf.configs", List.of("0", "10001"));
         BAD.put("miner.data.hf.min-rows", List.of("0"));

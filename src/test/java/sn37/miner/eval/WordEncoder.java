@@ -45,6 +45,17 @@ public final class WordEncoder implements PromptEncoder {
     }
 
     @Override
+    public int[] encodeChat(String systemPrompt, String userContent) {
+        List<Integer> ids = new ArrayList<>();
+        ids.add(IM_START);
+        pieces("system\n" + systemPrompt, ids);
+        ids.add(IM_END);
+        pieces("\n", ids);
+        for (int id : encodeChat(userContent)) ids.add(id);
+        return ids.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    @Override
     public int[] encode(String text) {
         List<Integer> ids = new ArrayList<>();
         pieces(text, ids);

@@ -23,10 +23,27 @@ import okhttp3.HttpUrl;
 
 /**
  * A strict Hugging Face dataset viewer on 127.0.0.1 (huggingface/dataset-viewer docs {@code splits.md},
- * {@code rows.md}, libapi {@code request.py}): {@code GET /splits?dataset=} and {@code GET /rows} with
- * {@code offset >= 0} and {@code 0 <= length <= 100}, answers shaped as the real ones, error bodies
- * {@code {"error": ...}} with {@code X-Error-Code}. One dataset, one split per config named like the config (as
- * macrobench-bittensor-01). A wrong Bearer token is refused; configs can be made to fail.
+ * {@code size.md}, {@code rows.md}, libapi {@code request.py}): {@code GET /splits?dataset=},
+ * {@code GET /size?dataset=} and {@code GET /rows} with {@code offset >= 0} and {@code 0 <= length <= 100}, answers
+ * shaped as the real ones, error bodies {@code {"error": ...}} with {@code X-Error-Code}.
+ *
+ * <p>Shapes: {@code /splits} → {@code {"splits": [{"dataset", "config", "split"}], "pending", "failed"}};
+ * {@code /size} → {@code {"size": {"dataset": {...}, "configs": [...], "splits": [{"dataset", "config", "split",
+ * "num_bytes_parquet_files", "num_bytes_memory", "num_rows", "num_columns"}]}, "pending", "failed", "partial"}}
+ * (the {@code ibm/duorc} example of {@code size.md}; finetuning's {@code fetch_dataset_configs} reads
+ * {@code size.splits[].config/split/num_rows}); {@code /rows} → {@code {"features": [{"feature_idx", "name",
+ * "type"}], "rows": [{"row_idx", "row", "truncated_cells"}], "num_rows_total", "num_rows_per_page", "partial"}}
+ * ({@code rows.md}; finetuning reads {@code rows[].row}). The cells of a row are whatever a test gives: the
+ * competition-4 tests give the column sets of the dataset cards ({@code PrimeIntellect/SYNTHETIC-1-SFT-Data}:
+ * {@code response_id, problem_id, task_type, score, messages}; {@code open-r1/codeforces-cots}: {@code id,
+ * contest_type, ..., messages}).
+ *
+ * <p>Stricter than the real one in one way: the viewer ignores query parameters it does not know (finetuning's
+ * {@code limit=} is dropped, so its pages hold the default 100 rows), this fake refuses them with 422 and records a
+ * violation, so a client that sends one fails its test. {@link #config} adds a config of the first dataset whose
+ * only split is named like it (as macrobench-bittensor-01); {@link #split} adds any (dataset, config, split). A
+ * wrong Bearer token is refused; configs can be made to fail, and the next requests can be answered with an error
+ * status or a dropped connection.
  */
 public final class FakeDatasetViewer implements Closeable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,11 +52,22 @@ public final class FakeDatasetViewer implements Closeable {
     public record RowsRequest(String config, String split, long offset, int length) {}
 
     private final MockWebServer server = new MockWebServer();
+    private static final Map<String, Set<String>> PARAMETERS = Map.of(
+            "/splits", Set.of("dataset"), "/size", Set.of("dataset"),
+            "/rows", Set.of("dataset", "config", "split", "offset", "length"));
+
+    private record Fault(int status, boolean drop) {}
+
     private final String dataset;
     private final String token;
-    private final Map<String, List<ObjectNode>> configs = Collections.synchronizedMap(new LinkedHashMap<>());
+    /** dataset → config → split → rows. */
+    private final Map<String, Map<String, Map<String, List<ObjectNode>>>> datasets =
+            Collections.synchronizedMap(new LinkedHashMap<>());
+    private final java.util.Deque<Fault> faults = new java.util.ArrayDeque<>();
+    private final List<String> rowsDatasets = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Integer> failures = new HashMap<>();
-    private final Map<String, Set<Long>> truncated = new ConcurrentHashMap<>();
+    /** config → "rowIdx:cell". */
+    private final Map<String, Set<String>> truncated = new ConcurrentHashMap<>();
     private final List<RowsRequest> rowsRequests = Collections.synchronizedList(new ArrayList<>());
     private final List<String> authHeaders = Collections.synchronizedList(new ArrayList<>());
     private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
@@ -75,8 +103,43 @@ public final class FakeDatasetViewer implements Closeable {
     }
 
     public FakeDatasetViewer config(String name, List<ObjectNode> rows) {
-        configs.put(name, List.copyOf(rows));
+        return split(dataset, name, name, rows);
+    }
+
+    /** Adds (or replaces) split {@code split} of config {@code config} of {@code ds}. */
+    public synchronized FakeDatasetViewer split(String ds, String config, String split, List<ObjectNode> rows) {
+        datasets.computeIfAbsent(ds, k -> new LinkedHashMap<>()).computeIfAbsent(config, k -> new LinkedHashMap<>())
+                .put(split, List.copyOf(rows));
         return this;
+    }
+
+    /** The next {@code times} requests, to any endpoint, answer {@code status} (429 with {@code Retry-After: 1}). */
+    public synchronized FakeDatasetViewer failNext(int times, int status) {
+        for (int i = 0; i < times; i++) {
+            faults.add(new Fault(status, false));
+        }
+        return this;
+    }
+
+    /** The next {@code times} requests have their connection closed before any answer. */
+    public synchronized FakeDatasetViewer dropNext(int times) {
+        for (int i = 0; i < times; i++) {
+            faults.add(new Fault(0, true));
+        }
+        return this;
+    }
+
+    /** The /rows requests made for dataset {@code ds}, in order. */
+    public List<RowsRequest> rowsRequests(String ds) {
+        List<RowsRequest> out = new ArrayList<>();
+        synchronized (rowsRequests) {
+            for (int i = 0; i < rowsRequests.size(); i++) {
+                if (rowsDatasets.get(i).equals(ds)) {
+                    out.add(rowsRequests.get(i));
+                }
+            }
+        }
+        return out;
     }
 
     /** Every /rows call for {@code config} answers {@code status} from now on; -1 clears it. */
@@ -96,7 +159,12 @@ public final class FakeDatasetViewer implements Closeable {
 
     /** Row {@code rowIdx} of {@code config} comes back with its challenge marked truncated. */
     public FakeDatasetViewer truncate(String config, long rowIdx) {
-        truncated.computeIfAbsent(config, k -> ConcurrentHashMap.newKeySet()).add(rowIdx);
+        return truncate(config, rowIdx, "challenge");
+    }
+
+    /** Row {@code rowIdx} of {@code config} comes back with {@code cell} marked truncated. */
+    public FakeDatasetViewer truncate(String config, long rowIdx, String cell) {
+        truncated.computeIfAbsent(config, k -> ConcurrentHashMap.newKeySet()).add(rowIdx + ":" + cell);
         return this;
     }
 
@@ -134,34 +202,86 @@ public final class FakeDatasetViewer implements Closeable {
                     + " the current credentials (private or gated).");
         }
         HttpUrl url = request.getUrl();
+        Set<String> known = PARAMETERS.get(url.encodedPath());
+        if (known == null) {
+            return violation(404, "ResponseNotFound", "no such endpoint " + url.encodedPath());
+        }
+        for (String name : url.queryParameterNames()) {
+            if (!known.contains(name)) {
+                return violation(422, "InvalidParameter", "unknown parameter '" + name + "' for "
+                        + url.encodedPath());
+            }
+        }
         String ds = url.queryParameter("dataset");
         if (ds == null || ds.isEmpty()) {
             return violation(422, "MissingRequiredParameter", "Parameter 'dataset' is required");
         }
-        if (!ds.equals(dataset)) {
+        Fault fault;
+        synchronized (this) {
+            fault = faults.poll();
+        }
+        if (fault != null && fault.drop()) {
+            return new MockResponse.Builder().code(200).body("{}")
+                    .onResponseStart(new mockwebserver3.SocketEffect.CloseSocket()).build();
+        }
+        if (fault != null) {
+            MockResponse.Builder failed = errorBuilder(fault.status(), fault.status() == 429 ? "TooManyRequests"
+                    : "UnexpectedApiError", "injected failure");
+            if (fault.status() == 429) {
+                failed.setHeader("Retry-After", "1");
+            }
+            return failed.build();
+        }
+        Map<String, Map<String, List<ObjectNode>>> configs = datasets.get(ds);
+        if (configs == null && !ds.equals(dataset)) {
             return error(404, "ResponseNotFound", "Not found.");
         }
+        Map<String, Map<String, List<ObjectNode>>> found = configs == null ? Map.of() : configs;
         return switch (url.encodedPath()) {
-            case "/splits" -> splits();
-            case "/rows" -> rows(url);
-            default -> violation(404, "ResponseNotFound", "no such endpoint " + url.encodedPath());
+            case "/splits" -> splits(ds, found);
+            case "/size" -> size(ds, found);
+            default -> rows(url, ds, found);
         };
     }
 
-    private synchronized MockResponse splits() {
+    private synchronized MockResponse splits(String ds, Map<String, Map<String, List<ObjectNode>>> configs) {
         if (failSplits > 0) {
             failSplits--;
             return error(500, "UnexpectedApiError", "Unexpected error.");
         }
         ObjectNode body = JSON.createObjectNode();
         ArrayNode splits = body.putArray("splits");
-        configs.keySet().forEach(c -> splits.addObject().put("dataset", dataset).put("config", c).put("split", c));
+        configs.forEach((c, byName) -> byName.keySet().forEach(sp -> splits.addObject().put("dataset", ds)
+                .put("config", c).put("split", sp)));
         body.putArray("pending");
         body.putArray("failed");
         return ok(body);
     }
 
-    private MockResponse rows(HttpUrl url) {
+    private synchronized MockResponse size(String ds, Map<String, Map<String, List<ObjectNode>>> configs) {
+        ObjectNode body = JSON.createObjectNode();
+        ObjectNode size = body.putObject("size");
+        long all = configs.values().stream().flatMap(m -> m.values().stream()).mapToLong(List::size).sum();
+        size.putObject("dataset").put("dataset", ds).put("num_bytes_original_files", 1000 * all)
+                .put("num_bytes_parquet_files", 1000 * all).put("num_bytes_memory", 2000 * all).put("num_rows", all);
+        ArrayNode cs = size.putArray("configs");
+        ArrayNode ss = size.putArray("splits");
+        configs.forEach((c, byName) -> {
+            long n = byName.values().stream().mapToLong(List::size).sum();
+            cs.addObject().put("dataset", ds).put("config", c).put("num_bytes_original_files", 1000 * n)
+                    .put("num_bytes_parquet_files", 1000 * n).put("num_bytes_memory", 2000 * n).put("num_rows", n)
+                    .put("num_columns", 5);
+            byName.forEach((sp, rows) -> ss.addObject().put("dataset", ds).put("config", c).put("split", sp)
+                    .put("num_bytes_parquet_files", 1000L * rows.size()).put("num_bytes_memory", 2000L * rows.size())
+                    .put("num_rows", rows.size()).put("num_columns", 5));
+        });
+        body.putArray("pending");
+        body.putArray("failed");
+        body.put("partial", false);
+        return ok(body);
+    }
+
+    private MockResponse rows(HttpUrl url, String ds, Map<String, Map<String, List<ObjectNode>>> configs) {
         String config = url.queryParameter("config");
         String split = url.queryParameter("split");
         if (config == null || config.isEmpty() || split == null || split.isEmpty()) {
@@ -181,7 +301,10 @@ public final class FakeDatasetViewer implements Closeable {
         if (length < 0 || length > 100) {
             return violation(422, "InvalidParameter", "Parameter 'length' must not be greater than 100");
         }
-        rowsRequests.add(new RowsRequest(config, split, offset, length));
+        synchronized (rowsRequests) {
+            rowsRequests.add(new RowsRequest(config, split, offset, length));
+            rowsDatasets.add(ds);
+        }
         Integer failure;
         synchronized (this) {
             failure = failures.get(config);
@@ -189,8 +312,8 @@ public final class FakeDatasetViewer implements Closeable {
         if (failure != null) {
             return error(failure, "UnexpectedApiError", "injected failure for config " + config);
         }
-        List<ObjectNode> rows = configs.get(config);
-        if (rows == null || !split.equals(config)) {
+        List<ObjectNode> rows = configs.getOrDefault(config, Map.of()).get(split);
+        if (rows == null) {
             return error(404, "ResponseNotFound", "Not found.");
         }
         ObjectNode body = JSON.createObjectNode();
@@ -205,14 +328,16 @@ public final class FakeDatasetViewer implements Closeable {
             }
         }
         ArrayNode out = body.putArray("rows");
-        Set<Long> cut = truncated.getOrDefault(config, Set.of());
+        Set<String> cut = truncated.getOrDefault(config, Set.of());
         for (long i = offset; i < Math.min(rows.size(), offset + length); i++) {
             ObjectNode r = out.addObject();
             r.put("row_idx", i);
             r.set("row", rows.get((int) i));
             ArrayNode t = r.putArray("truncated_cells");
-            if (cut.contains(i)) {
-                t.add("challenge");
+            for (String c : cut) {
+                if (c.startsWith(i + ":")) {
+                    t.add(c.substring(c.indexOf(':') + 1));
+                }
             }
         }
         body.put("num_rows_total", rows.size());
@@ -227,7 +352,11 @@ public final class FakeDatasetViewer implements Closeable {
     }
 
     private static MockResponse error(int status, String code, String message) {
+        return errorBuilder(status, code, message).build();
+    }
+
+    private static MockResponse.Builder errorBuilder(int status, String code, String message) {
         return new MockResponse.Builder().code(status).addHeader("Content-Type", "application/json")
-                .addHeader("X-Error-Code", code).body("{\"error\":" + JSON.valueToTree(message) + "}").build();
+                .addHeader("X-Error-Code", code).body("{\"error\":" + JSON.valueToTree(message) + "}");
     }
 }

@@ -39,7 +39,10 @@ class DashboardPageTest {
         }
         try (TestServer t = TestServer.start(TestServer.settings(dir, Map.of("pipeline.api.token", TOKEN)),
                 TestServer.withExtra(new TestStages.Fixed("train", Map.of("steps", LOSSES.size(), "stepLosses", LOSSES)),
-                        new TestStages.Fixed("evaluate", Map.of("metric", 0.4213, "questions", 40, "correct", 23))))) {
+                        new TestStages.Fixed("evaluate", Map.of("metric", 0.4213, "questions", 40, "correct", 23, "tasks",
+                                List.of(Map.of("name", "SYNTHETIC_1_SFT", "weight", 0.5, "raw", 2.5, "samples", 120),
+                                        Map.of("name", "CODEFORCES_COTS", "weight", 0.5, "samples", 0, "skipped",
+                                                "no held-out rows"))))))) {
             String succeeded = trigger(t, "{\"offline\": true, \"avg_loss_upload_threshold\": 0.5}");
             // a user string with markup in it: the page must show it as text
             Path missing = Files.writeString(dir.resolve("<img src=x onerror=window.injected=1>.jsonl"), "not json\n");
@@ -79,6 +82,9 @@ class DashboardPageTest {
         assertEquals("step 1: loss 2.310", browser.eval("document.querySelector('#loss-chart circle.pt title').textContent").asText());
         assertEquals("0.4213", browser.eval("document.getElementById('score-value').textContent").asText());
         assertEquals("gate passed", browser.eval("document.getElementById('gate-verdict').textContent").asText());
+        assertEquals(List.of("SYNTHETIC_1_SFT: 2.500 (weight 0.5, 120 samples)",
+                "CODEFORCES_COTS: not scored (weight 0.5): no held-out rows"), strings(browser.eval(
+                "[...document.querySelectorAll('#score-tasks li')].map(l => l.textContent)")));
         assertTrue(browser.eval("document.getElementById('resume').hidden").asBoolean(), "a SUCCEEDED run has no Resume");
         assertEquals(List.of("fetch-data SUCCEEDED", "load-model SUCCEEDED", "train SUCCEEDED", "evaluate SUCCEEDED",
                 "gate SUCCEEDED", "upload SKIPPED", "commit SKIPPED"), strings(browser.eval(

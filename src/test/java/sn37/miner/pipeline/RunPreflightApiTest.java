@@ -60,9 +60,7 @@ class RunPreflightApiTest {
     @Test
     void refusesACompetitionEvaluateDoesNotScore() throws Exception {
         refused("/api/runs", "{\"offline\": true, \"init_config\": \"tiny-llama\", \"competition_id\": 3}",
-                "--competition_id 3 (INSTRUCT_8B) is not live", "2 (B7_MULTI_CHOICE)");
-        refused("/api/runs", "{\"offline\": true, \"init_config\": \"tiny-llama\", \"competition_id\": 4}",
-                "--competition_id 4");
+                "--competition_id 3 (INSTRUCT_8B) is not live", "2 (B7_MULTI_CHOICE)", "4 (DISTILLED_REASONING_3B)");
     }
 
     @Test

@@ -15,14 +15,19 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sn37.miner.config.Json;
 import sn37.miner.data.JsonlSampleSource;
+import sn37.miner.data.ReasoningSample;
+import sn37.miner.data.ReasoningSnapshot;
+import sn37.miner.data.ReasoningTask;
 import sn37.miner.data.SnapshotWriter;
 import sn37.miner.eval.TaskScore;
 import sn37.miner.eval.TinyTransformer;
@@ -31,6 +36,7 @@ import sn37.miner.model.CheckpointWriter;
 import sn37.miner.model.Dtype;
 import sn37.miner.model.FloatTensor;
 import sn37.miner.model.ModelConfig;
+import sn37.miner.model.PromptEncoder;
 import sn37.miner.model.TensorData;
 
 class EvaluateTest {
@@ -190,11 +196,131 @@ class EvaluateTest {
     }
 
     @Test
-    void aCompetitionNotInTheScheduleIsAClearError() throws Exception {
+    void aCompetitionNeitherInTheScheduleNorLiveNowIsAClearError() throws Exception {
         StageException e = assertThrows(StageException.class, () -> new Evaluate(SERVICES, TINY, OPTIONS)
-                .run(context(checkpoint("x", 10), "{\"competition_id\": 4}")));
-        assertTrue(e.getMessage().contains("DISTILLED_REASONING_3B") && e.getMessage().contains("oct2024"),
-                e.getMessage());
+                .run(context(checkpoint("x", 10), "{\"competition_id\": 3}")));
+        assertTrue(e.getMessage().contains("INSTRUCT_8B") && e.getMessage().contains("oct2024"), e.getMessage());
+    }
+
+    /** Competition-4 rows: {@code n} of each task, tagged so that the two splits never share one. */
+    private static List<ReasoningSample> reasoningRows(String split, int n) {
+        List<ReasoningSample> rows = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            rows.add(new ReasoningSample(ReasoningTask.SYNTHETIC_1_SFT, split + " what is " + i + " plus " + i + "?",
+                    "<think> add them </think> twice " + i + " \\boxed{" + 2 * i + "}", "p" + i, "verifiable_math"));
+            rows.add(new ReasoningSample(ReasoningTask.CODEFORCES_COTS, split + " print the sum of " + i + " numbers",
+                    "<think> loop over " + i + " </think> print sum", split + i, "CF"));
+        }
+        return rows;
+    }
+
+    /** The prompts and references a model was scored on, read off the encoder evaluate used. */
+    private static final class RecordingEncoder implements PromptEncoder {
+        final WordEncoder inner = new WordEncoder(VOCAB);
+        final List<String> questions = new ArrayList<>();
+        final List<String> references = new ArrayList<>();
+
+        @Override
+        public int[] encodeChat(String userContent) {
+            return inner.encodeChat(userContent);
+        }
+
+        @Override
+        public int[] encodeChat(String systemPrompt, String userContent) {
+            assertEquals(ReasoningTask.SYSTEM_PROMPT, systemPrompt);
+            questions.add(userContent);
+            return inner.encodeChat(systemPrompt, userContent);
+        }
+
+        @Override
+        public int[] encode(String text) {
+            references.add(text);
+            return inner.encode(text);
+        }
+
+        @Override
+        public String decode(int[] ids, boolean skipSpecialTokens) {
+            return inner.decode(ids, skipSpecialTokens);
+        }
+
+        @Override
+        public int eosTokenId() {
+            return inner.eosTokenId();
+        }
+    }
+
+    private StageContext reasoningContext(Path modelDir, String paramsJson, FetchData.Output fetched)
+            throws Exception {
+        LoadModelTest.Contexts.Recorded outputs = new LoadModelTest.Contexts.Recorded();
+        outputs.put(StageNames.TRAIN, Map.of("modelDir", modelDir.toString()));
+        outputs.put(StageNames.FETCH_DATA, fetched);
+        return new StageContext("run-1", 1, Json.mapper().readValue(paramsJson, RunParams.class), tmp.resolve("work"),
+                outputs, () -> false, null);
+    }
+
+    @Test
+    void competitionFourScoresBothTasksOnTheHeldOutRowsAndNeverOnTrainingRows() throws Exception {
+        List<ReasoningSample> eval = reasoningRows("eval", 3);
+        List<ReasoningSample> train = reasoningRows("train", 5);
+        FetchData.Output fetched = FetchOutputs.reasoning(
+                ReasoningSnapshot.write(train, tmp.resolve("train.jsonl")).path(),
+                ReasoningSnapshot.write(eval, tmp.resolve("eval.jsonl")).path());
+        RecordingEncoder encoder = new RecordingEncoder();
+        ModelOpener opener = (dir, params) -> new ModelOpener.OpenModel(
+                new TinyTransformer(new TinyTransformer.Config(VOCAB, 16, 2, 2, 32, 9)), encoder);
+        Evaluate.Output out = new Evaluate(SERVICES, opener, OPTIONS).run(reasoningContext(checkpoint("tiny", 10),
+                "{\"competition_id\": 4, \"offline\": true}", fetched));
+
+        assertEquals("later", out.schedule(), "competition 4 is the one live now, in HEAD's schedule");
+        assertEquals(5_158_632, out.scheduleBlock());
+        assertEquals(List.of("SYNTHETIC_1_SFT", "CODEFORCES_COTS"), out.tasks().stream().map(TaskScore::name).toList());
+        for (TaskScore t : out.tasks()) {
+            assertEquals(0.5, t.weight());
+            assertEquals(3, t.samples(), t.name());
+            assertTrue(t.raw() != null && Double.isFinite(t.raw()) && t.raw() > 0, t.name() + ": " + t.raw());
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < encoder.questions.size(); i++) {
+            ReasoningTask task = encoder.questions.get(i).contains("plus") ? ReasoningTask.SYNTHETIC_1_SFT
+                    : ReasoningTask.CODEFORCES_COTS;
+            seen.add(new ReasoningSample(task, encoder.questions.get(i), encoder.references.get(i), null, null)
+                    .sha256());
+        }
+        Set<String> held = new HashSet<>();
+        eval.forEach(r -> held.add(r.sha256()));
+        Set<String> trained = new HashSet<>();
+        train.forEach(r -> trained.add(r.sha256()));
+        assertEquals(held, seen, "every held-out row was scored, by its hash");
+        assertTrue(seen.stream().noneMatch(trained::contains), "the gate saw a training row");
+        assertEquals(fetched.evalSnapshotPath(), out.evalSnapshotPath());
+
+        // The tiny checkpoint is far below 3.2 B parameters: scored offline to show how it does, never passed.
+        assertEquals(Double.POSITIVE_INFINITY, out.metric());
+        assertFalse(out.evaluated());
+        assertTrue(out.failure().contains("outside the competition's bounds") && out.failure().contains("offline"),
+                out.failure());
+    }
+
+    @Test
+    void aTaskWithoutHeldOutRowsSaysWhyAndTheOtherCarriesTheWeight() throws Exception {
+        List<ReasoningSample> eval = reasoningRows("eval", 2).stream()
+                .filter(r -> r.task() == ReasoningTask.SYNTHETIC_1_SFT).toList();
+        FetchData.Output fetched = FetchOutputs.reasoning(
+                ReasoningSnapshot.write(reasoningRows("train", 2), tmp.resolve("train.jsonl")).path(),
+                ReasoningSnapshot.write(eval, tmp.resolve("eval.jsonl")).path());
+        Evaluate.Output out = new Evaluate(SERVICES, TINY, OPTIONS).run(reasoningContext(checkpoint("tiny", 10),
+                "{\"competition_id\": 4, \"offline\": true}", fetched));
+        assertEquals(1.0, out.tasks().get(0).appliedWeight());
+        assertNull(out.tasks().get(1).raw());
+        assertTrue(out.tasks().get(1).skipped().contains("no held-out evaluation rows"), out.tasks().get(1).skipped());
+    }
+
+    @Test
+    void competitionFourWithoutAnEvaluationSplitSaysToFetchReasoningData() throws Exception {
+        StageException e = assertThrows(StageException.class, () -> new Evaluate(SERVICES, TINY, OPTIONS).run(
+                reasoningContext(checkpoint("tiny", 10), "{\"competition_id\": 4, \"offline\": true}",
+                        FetchOutputs.multipleChoice(snapshot))));
+        assertTrue(e.getMessage().contains("--data_source reasoning"), e.getMessage());
     }
 
     @Test

@@ -28,6 +28,15 @@ class RunParamsTest {
     }
 
     @Test
+    void competitionFourDefaultsToItsReasoningDataAndRefusesMultipleChoiceSources() throws Exception {
+        assertEquals("reasoning", Json.mapper().readValue("{\"competition_id\": 4}", RunParams.class).dataSource());
+        assertEquals("jsonl", RunParams.defaults().dataSource());
+        assertTrue(rejection("{\"competition_id\": 4, \"data_source\": \"jsonl\"}")
+                .contains("use --data_source reasoning"));
+        assertTrue(rejection("{\"data_source\": \"reasoning\"}").contains("--competition_id 2 (B7_MULTI_CHOICE)"));
+    }
+
+    @Test
     void negativeThresholdNamesTheFlag() {
         assertTrue(rejection("{\"avg_loss_upload_threshold\": -0.5}").startsWith("--avg_loss_upload_threshold must be"));
     }

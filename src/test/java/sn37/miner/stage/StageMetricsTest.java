@@ -62,7 +62,7 @@ class StageMetricsTest {
 
     private static Evaluate.Output evaluation(double metric, List<TaskScore> tasks) {
         return new Evaluate.Output(metric, Double.isFinite(metric), null, "m", 2, "oct2024", 0, "bfloat16", null,
-                tasks, null, 0, 0, 0, 1, 0, null, null, null, null);
+                tasks, null, 0, 0, 0, 1, 0, null, null, null, null, null, null);
     }
 
     private static PublishedModel published(long bytes, boolean reused) {

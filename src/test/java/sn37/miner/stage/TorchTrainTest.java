@@ -75,7 +75,7 @@ class TorchTrainTest {
                 .run(LoadModelTest.Contexts.context(init, dir.resolve("run"), outputs, () -> false)));
         Path snapshot = dir.resolve("run/data/sn1-snapshot.jsonl");
         SnapshotWriter.write(JsonlSampleSource.bundled().load().samples(), snapshot);
-        outputs.put(StageNames.FETCH_DATA, java.util.Map.of("snapshotPath", snapshot.toString()));
+        outputs.put(StageNames.FETCH_DATA, FetchOutputs.multipleChoice(snapshot));
         db = RunDatabase.open(dir.resolve("db/pipeline"));
         store = new RunStore(db.dataSource());
         runId = store.createRun("pipeline", "{}", "HTTP", null).run().id();

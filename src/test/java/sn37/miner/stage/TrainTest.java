@@ -42,7 +42,7 @@ class TrainTest {
                 .run(LoadModelTest.Contexts.context(init, dir.resolve("run"), outputs, () -> false)));
         Path snapshot = dir.resolve("run/data/sn1-snapshot.jsonl");
         SnapshotWriter.write(JsonlSampleSource.bundled().load().samples(), snapshot);
-        outputs.put(StageNames.FETCH_DATA, java.util.Map.of("snapshotPath", snapshot.toString()));
+        outputs.put(StageNames.FETCH_DATA, FetchOutputs.multipleChoice(snapshot));
     }
 
     private Train.Output train(String paramsJson, BooleanSupplier cancel, StageContext[] ctxOut) throws Exception {

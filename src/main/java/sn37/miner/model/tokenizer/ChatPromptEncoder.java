@@ -18,6 +18,12 @@ public final class ChatPromptEncoder implements PromptEncoder, AutoCloseable {
     }
 
     @Override
+    public int[] encodeChat(String systemPrompt, String userContent) {
+        return toInts(tokenizer.applyChatTemplate(List.of(new ChatMessage("system", systemPrompt),
+                ChatMessage.user(userContent)), true, 0));
+    }
+
+    @Override
     public int[] encode(String text) {
         return toInts(tokenizer.encodeWithSpecialTokens(text));
     }

@@ -1,0 +1,96 @@
+package sn37.miner.data;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import sn37.miner.io.InputFiles;
+
+/**
+ * Reasoning samples as JSONL ({@code task, id, kind, question, reference, sha256}; nulls omitted; UTF-8; '\n' line
+ * ends), written as {@link SnapshotWriter} writes (temp file, fsync, atomic rename), and read back strictly: a blank
+ * line, an unknown task, a missing field or a {@code sha256} that does not match the row's content is an error
+ * naming the line.
+ */
+public final class ReasoningSnapshot {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String EXPECTED = "expected one {\"task\",\"question\",\"reference\",\"sha256\"} object a line,"
+            + " as fetch-data writes";
+
+    private ReasoningSnapshot() {}
+
+    public static Snapshot write(List<ReasoningSample> samples, Path target) throws IOException {
+        return SnapshotWriter.writeLines(samples, ReasoningSnapshot::encode, target);
+    }
+
+    public static List<ReasoningSample> read(Path snapshot) throws IOException {
+        if (!Files.exists(snapshot)) {
+            throw new NoSuchFileException(snapshot.toString(), null, "snapshot not found (" + EXPECTED + ")");
+        }
+        String source = "snapshot " + snapshot;
+        List<ReasoningSample> samples = new ArrayList<>();
+        try (InputStream in = InputFiles.open(snapshot, "snapshot")) {
+            Utf8Lines.read(in, source, new Utf8Lines.Limits(JsonlSampleSource.MAX_LINE_BYTES,
+                    JsonlSampleSource.MAX_FILE_BYTES), () -> false, (lineNo, text) -> {
+                samples.add(parse(source + " line " + lineNo + ": ", text));
+                return true;
+            });
+        }
+        return samples;
+    }
+
+    static byte[] encode(ReasoningSample s) throws JacksonException {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("task", s.task().name());
+        if (s.id() != null) {
+            node.put("id", s.id());
+        }
+        if (s.kind() != null) {
+            node.put("kind", s.kind());
+        }
+        node.put("question", s.question());
+        node.put("reference", s.reference());
+        node.put("sha256", s.sha256());
+        return JSON.writeValueAsBytes(node);
+    }
+
+    private static ReasoningSample parse(String where, String text) throws IOException {
+        if (text.isBlank()) {
+            throw new IOException(where + "blank line (" + EXPECTED + ")");
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(text);
+        } catch (JacksonException e) {
+            throw new IOException(where + JsonlFormat.malformed(e));
+        }
+        if (node == null || !node.isObject()) {
+            throw new IOException(where + "not a JSON object (" + EXPECTED + ")");
+        }
+        ReasoningTask task = ReasoningTask.named(node.path("task").asText(null));
+        if (task == null) {
+            throw new IOException(where + "\"task\" is not one of SYNTHETIC_1_SFT, CODEFORCES_COTS");
+        }
+        String question = node.path("question").asText(null);
+        String reference = node.path("reference").asText(null);
+        if (!node.path("question").isTextual() || !node.path("reference").isTextual() || question.isBlank()
+                || reference.isBlank()) {
+            throw new IOException(where + "\"question\" and \"reference\" must be non-blank strings");
+        }
+        ReasoningSample sample = new ReasoningSample(task, question, reference,
+                node.path("id").isTextual() ? node.get("id").textValue() : null,
+                node.path("kind").isTextual() ? node.get("kind").textValue() : null);
+        if (!sample.sha256().equals(node.path("sha256").asText())) {
+            throw new IOException(where + "\"sha256\" does not match the row's task, question and reference: the"
+                    + " file was changed after fetch-data wrote it");
+        }
+        return sample;
+    }
+}
