@@ -41,6 +41,17 @@ public interface LanguageModel extends AutoCloseable {
      */
     void forward(int[] ids, int from, PositionLogits out);
 
+    /**
+     * The mean next-token cross-entropy of one sequence over positions {@code from .. ids.length - 2}, each
+     * predicting the id after it, as {@link CrossEntropy} computes it in {@code dtype}; NaN when no position is
+     * scored. Implementations may compute it without handing every position's logits over, within 1e-5.
+     */
+    default double nextTokenLoss(int[] ids, int from, EvalDtype dtype) {
+        CrossEntropy loss = new CrossEntropy(dtype);
+        forward(java.util.Arrays.copyOf(ids, ids.length - 1), from, (p, logits) -> loss.add(logits, ids[p + 1]));
+        return loss.mean();
+    }
+
     /** All positions' logits of one sequence, [length][vocab]; for short sequences (tests, small models). */
     default float[][] logits(int[] ids) {
         float[][] all = new float[ids.length][];
