@@ -1,5 +1,6 @@
 package sn37.miner.model.llama;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -23,21 +24,27 @@ import java.util.stream.LongStream;
  *
  * <p>Memory per layer: the layer's input, its normed copy, K and V, and the output blocks, each [T, hidden] or
  * smaller; plus, for one block at a time, the scores and the probabilities, each {@code heads × n × keys} float32,
- * at most {@link #SCORE_BYTES} by {@link #queryBlock}, and the block's MLP activations, {@code n × intermediate}.
+ * at most {@link #scoreBytes} by {@link #queryBlock}, and the block's MLP activations, {@code n × intermediate}.
  * Each layer and each block runs on its own sub-manager, closed as soon as its output has been moved out, so native
  * memory is freed when a layer ends, not when the sequence does.
  */
 final class BlockedForward {
 
-    /** Bound on one block's attention scores (and on its probabilities), bytes. */
-    static final long SCORE_BYTES = 64L << 20;
+    /**
+     * Bound on one block's attention scores (and on its probabilities), bytes: 16 MiB on a CPU, where glibc's
+     * malloc hands out anything over 32 MiB as fresh pages from mmap, to be zeroed again on every block (3–5× slower
+     * here); 1 GiB on a GPU, where the caching allocator reuses blocks and fewer, larger kernels win.
+     */
+    static long scoreBytes(Device device) {
+        return device.isGpu() ? 1L << 30 : 16L << 20;
+    }
 
     private BlockedForward() {}
 
-    /** Queries per block for a {@code time}-token sequence: scores of heads × block × time float32 stay within the bound. */
-    static int queryBlock(LlamaConfig config, int time) {
+    /** Queries per block for a {@code time}-token sequence: heads × block × time float32 within the bound. */
+    static int queryBlock(LlamaConfig config, int time, Device device) {
         long perQuery = (long) config.numHeads() * time * Float.BYTES;
-        return (int) Math.max(1, Math.min(time, SCORE_BYTES / perQuery));
+        return (int) Math.max(1, Math.min(time, scoreBytes(device) / perQuery));
     }
 
     /**
@@ -74,10 +81,10 @@ final class BlockedForward {
         int dim = config.headDim();
         String attn = prefix + "self_attn.";
         NDArray h = model.rmsNorm(x, model.parameters().get(prefix + "input_layernorm.weight"));
-        // k and v [1, KV, 1, T, D], broadcast over each KV head's query group as in LlamaModel.attention.
-        NDArray k = LlamaModel.rotate(model.project(h, attn + "k_proj").reshape(1, time, kv, 1, dim)
-                .transpose(0, 2, 3, 1, 4), cos, sin);
-        NDArray v = model.project(h, attn + "v_proj").reshape(1, time, kv, 1, dim).transpose(0, 2, 3, 1, 4);
+        // k and v [KV, T, D]: each KV head serves its query group in one batched product, no broadcast copies.
+        NDArray k = LlamaModel.rotate(model.project(h, attn + "k_proj").reshape(time, kv, dim).transpose(1, 0, 2),
+                cos, sin);
+        NDArray v = model.project(h, attn + "v_proj").reshape(time, kv, dim).transpose(1, 0, 2);
         NDArray scale = layerScope.full(new Shape(), (float) (1.0 / Math.sqrt(dim)));
         List<NDArray> outputs = new ArrayList<>();
         for (int start = 0; start < time; start += block) {
@@ -96,24 +103,32 @@ final class BlockedForward {
             NDArray cos, NDArray sin, NDArray scale, String prefix, int start, int end) {
         LlamaConfig config = model.config();
         int rows = end - start;
+        int kv = config.numKvHeads();
+        int groups = config.kvGroups();
+        int dim = config.headDim();
         int window = config.slidingWindow();
         int first = window > 0 ? Math.max(0, start - window + 1) : 0;
         String attn = prefix + "self_attn.";
         NDIndex queries = new NDIndex(":, " + start + ":" + end);
-        NDIndex keys = new NDIndex(":, :, :, " + first + ":" + end);
+        NDIndex keys = new NDIndex(":, " + first + ":" + end);
         NDIndex rope = new NDIndex(start + ":" + end);
-        // q [1, KV, groups, n, D]: query head g * groups + r uses KV head g.
-        NDArray q = model.project(h.get(scope, queries), attn + "q_proj")
-                .reshape(1, rows, config.numKvHeads(), config.kvGroups(), config.headDim()).transpose(0, 2, 3, 1, 4);
-        q = LlamaModel.rotate(q, cos.get(scope, rope), sin.get(scope, rope));
-        // [1, KV, groups, n, keys]: the only quadratic tensors, within SCORE_BYTES each.
-        NDArray scores = q.matMul(k.get(scope, keys).transpose(0, 1, 2, 4, 3));
-        scores.muli(scale).addi(mask(scope, config, start, end, first));
+        // q [KV, groups × n, D], rows ordered (r, t): query head g * groups + r uses KV head g (repeat_kv's order).
+        // The scale goes on q (n × D values) rather than on the scores (n × keys); with a power-of-two head size
+        // that is exact, otherwise it moves a score by an ulp.
+        NDArray q = model.project(h.get(scope, queries), attn + "q_proj").reshape(rows, kv, groups, dim)
+                .transpose(1, 2, 0, 3);
+        q = LlamaModel.rotate(q, cos.get(scope, rope), sin.get(scope, rope)).mul(scale).reshape(kv, groups * rows, dim);
+        // [KV, groups × n, keys]: the only quadratic tensors, within scoreBytes each.
+        NDArray scores = q.matMul(k.get(scope, keys).transpose(0, 2, 1));
+        // Keys before the block are all visible without a window, so only the n × n diagonal part is masked.
+        int maskFrom = window > 0 ? first : start;
+        NDIndex masked = new NDIndex(":, :, " + (maskFrom - first) + ":");
+        scores.set(masked, scores.get(masked).add(mask(scope, config, start, end, maskFrom).tile(new long[] {groups, 1})));
         NDArray probs = scores.softmax(-1);
         scores.close();
         NDArray attended = probs.matMul(v.get(scope, keys));
         probs.close();
-        attended = attended.transpose(0, 3, 1, 2, 4).reshape(1, rows, (long) config.numHeads() * config.headDim());
+        attended = attended.reshape(kv, groups, rows, dim).transpose(2, 0, 1, 3).reshape(1, rows, (long) kv * groups * dim);
         NDArray residual = x.get(scope, queries).add(model.project(attended, attn + "o_proj"));
         NDArray normed = model.rmsNorm(residual, model.parameters().get(prefix + "post_attention_layernorm.weight"));
         return residual.add(model.mlp(normed, prefix + "mlp."));

@@ -19,17 +19,20 @@ import sn37.miner.eval.LanguageModel;
  * <p>A full-sequence pass ({@link #forward}, {@link #nextTokenLoss}) runs attention in query blocks
  * ({@link BlockedForward}) and the LM head on {@link #logitRows} positions at a time, so a 16k-token
  * sample never holds [heads, T, T] scores or [T, vocab] logits: with {@link Blocking#BOUNDED}, the
- * transient memory beyond the [T, hidden] activations is at most 2 × 64 MiB of attention per layer
- * and 2 × 64 MiB of logits and log-probabilities.
+ * transient memory beyond the [T, hidden] activations is at most 2 × {@link BlockedForward#scoreBytes}
+ * of attention scores and probabilities per layer (16 MiB each on a CPU, 1 GiB on a GPU) and as much
+ * again of logits and log-probabilities.
  */
 public final class LlamaLanguageModel implements LanguageModel {
 
-    /** Bound on one chunk of [positions, vocab] logits, bytes. */
-    static final long LOGIT_BYTES = 64L << 20;
+    /** Bound on one chunk of [positions, vocab] logits, bytes; as {@link BlockedForward#scoreBytes}, for the same reasons. */
+    static long logitBytes(Device device) {
+        return BlockedForward.scoreBytes(device);
+    }
 
     /**
      * How a full-sequence pass splits its work: queries per attention block and positions per LM-head call,
-     * 0 for the sizes that keep each within 64 MiB. {@link #UNBLOCKED} is one block and one LM-head call, the
+     * 0 for the sizes that keep each within {@link BlockedForward#scoreBytes}. {@link #UNBLOCKED} is one block and one LM-head call, the
      * plain computation (for comparisons only: it holds [heads, T, T] and [T, vocab]).
      */
     public record Blocking(int queryBlock, int logitRows) {
@@ -161,7 +164,7 @@ public final class LlamaLanguageModel implements LanguageModel {
     /** Positions per LM-head call for a {@code length}-token pass. */
     int logitRows(int length) {
         long rows = blocking.logitRows() > 0 ? blocking.logitRows()
-                : LOGIT_BYTES / ((long) vocabSize() * Float.BYTES);
+                : logitBytes(model.device()) / ((long) vocabSize() * Float.BYTES);
         return (int) Math.max(1, Math.min(Math.max(1, length), rows));
     }
 
@@ -172,7 +175,7 @@ public final class LlamaLanguageModel implements LanguageModel {
             longIds[i] = ids[i];
         }
         int block = blocking.queryBlock() > 0 ? blocking.queryBlock()
-                : BlockedForward.queryBlock(model.config(), ids.length);
+                : BlockedForward.queryBlock(model.config(), ids.length, model.device());
         return BlockedForward.hidden(model, scope, longIds, block);
     }
 

@@ -3,6 +3,7 @@ package sn37.miner.model.llama;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
@@ -75,11 +76,15 @@ class BlockedForwardTest {
 
     @Test
     void queryBlockKeepsOneBlocksScoresWithinTheBound() {
+        // Llama 3.2 3B's attention at competition 4's sequence length.
         LlamaConfig config = TinyConfigs.llamaConfig(Map.of("num_attention_heads", 24, "num_key_value_heads", 8,
                 "hidden_size", 3072, "max_position_embeddings", 16384));
-        int block = BlockedForward.queryBlock(config, 16384);
-        assertTrue((long) 24 * block * 16384 * Float.BYTES <= BlockedForward.SCORE_BYTES, "block " + block);
-        assertTrue((long) 24 * (block + 1) * 16384 * Float.BYTES > BlockedForward.SCORE_BYTES, "block " + block);
-        assertEquals(10, BlockedForward.queryBlock(config, 10), "a short sequence is one block");
+        for (Device device : new Device[] {Device.cpu(), Device.gpu()}) {
+            long bound = BlockedForward.scoreBytes(device);
+            int block = BlockedForward.queryBlock(config, 16384, device);
+            assertTrue((long) 24 * block * 16384 * Float.BYTES <= bound, device + ": block " + block);
+            assertTrue((long) 24 * (block + 1) * 16384 * Float.BYTES > bound, device + ": block " + block);
+        }
+        assertEquals(10, BlockedForward.queryBlock(config, 10, Device.cpu()), "a short sequence is one block");
     }
 }
