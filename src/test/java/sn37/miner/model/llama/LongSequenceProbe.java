@@ -59,7 +59,7 @@ public final class LongSequenceProbe {
             for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
                 if (pool.getType() == MemoryType.HEAP) heapPeak += pool.getPeakUsage().getUsed();
             }
-            System.out.println(String.format(Locale.ROOT, "{\"seq\":%d,\"blocking\":\"%s\",\"loss\":%.9f,"
+            System.out.println(String.format(Locale.ROOT, "{\"seq\":%d,\"blocking\":\"%s\",\"loss\":%.12f,"
                     + "\"seconds\":%.3f,\"tokens_per_s\":%.1f,\"rss_before_mb\":%.1f,\"peak_rss_mb\":%.1f,"
                     + "\"peak_heap_mb\":%.1f}", seq, blocking == LlamaLanguageModel.Blocking.UNBLOCKED ? "unblocked"
                     : "bounded", loss, seconds, seq / seconds, rssBefore / 1024.0, peak / 1024.0,
