@@ -1,6 +1,5 @@
 package sn37.miner.eval;
 
-import java.util.Arrays;
 import java.util.List;
 import sn37.miner.data.ReasoningSample;
 import sn37.miner.data.ReasoningTask;
@@ -57,9 +56,6 @@ public final class ReferenceLoss {
         int shifted = ids.length - 1;
         // shift_logits[..., -len(ref):, :]; Python's [-0:] is the whole range, so an empty reference scores all.
         int scored = s.reference().length == 0 ? shifted : Math.min(s.reference().length, shifted);
-        CrossEntropy loss = new CrossEntropy(dtype);
-        // The logits of position p predict ids[p + 1]; the last position predicts nothing, so it is not computed.
-        model.forward(Arrays.copyOf(ids, shifted), shifted - scored, (p, logits) -> loss.add(logits, ids[p + 1]));
-        return loss.mean();
+        return NextTokenLoss.of(model, ids, shifted - scored, dtype);
     }
 }

@@ -1,6 +1,5 @@
 package sn37.miner.eval;
 
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +30,7 @@ public final class TextLoss {
             double sum = 0;
             for (int[] ids : texts) {
                 if (ids.length < 2) return Double.POSITIVE_INFINITY;
-                CrossEntropy loss = new CrossEntropy(dtype);
-                model.forward(Arrays.copyOf(ids, ids.length - 1), 0, (p, logits) -> loss.add(logits, ids[p + 1]));
-                sum += loss.mean();
+                sum += NextTokenLoss.of(model, ids, 0, dtype);
             }
             return sum / texts.size();
         } catch (RuntimeException e) {

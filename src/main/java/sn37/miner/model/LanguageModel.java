@@ -1,5 +1,6 @@
 package sn37.miner.model;
 
+import java.util.OptionalDouble;
 /**
  * A causal language model as the evaluator needs it, on plain arrays: batched incremental decoding with a KV
  * cache for generation, and full-sequence logits for the loss tasks. Implementations (the DJL Llama adapter,
@@ -40,6 +41,16 @@ public interface LanguageModel extends AutoCloseable {
      * the next position, so consume or copy it before returning.
      */
     void forward(int[] ids, int from, PositionLogits out);
+
+    /**
+     * The mean float32 next-token cross-entropy of one sequence over positions {@code from .. ids.length - 2}, each
+     * predicting the id after it, computed without handing every position's logits over; empty when this model
+     * cannot, and NaN when no position is scored. The evaluator's {@code NextTokenLoss} falls back to
+     * {@link #forward} otherwise.
+     */
+    default OptionalDouble float32NextTokenLoss(int[] ids, int from) {
+        return OptionalDouble.empty();
+    }
 
     /** All positions' logits of one sequence, [length][vocab]; for short sequences (tests, small models). */
     default float[][] logits(int[] ids) {

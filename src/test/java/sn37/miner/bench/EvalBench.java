@@ -27,7 +27,8 @@ import sn37.miner.model.llama.TinyConfigs;
  * Also one prompt at a time with the cache, the way transformers' generate ran for the issue's figure. The questions
  * are the bundled SN1 sample's 40, repeated to the count asked.
  *
- * <p>Usage: {@code EvalBench [--questions N] [--baseline-questions M] [--batch B]}: N questions on the batched path
+ * <p>Usage: {@code EvalBench [--task multiple-choice] [--questions N] [--baseline-questions M] [--batch B]}; with
+ * {@code --task reference-loss} it runs {@link ReferenceLossBench} instead. N questions on the batched path
  * (default 400). The baseline re-runs the whole ~80-token prompt for every new token, about 3 s a question here, so
  * it runs on the first M questions (default 40, every distinct one); each of the N batched answers is checked against
  * the baseline's answer to the same question. Rates are per question and per new token.
@@ -37,6 +38,21 @@ public final class EvalBench {
     private EvalBench() {}
 
     public static void main(String[] args) throws Exception {
+        List<String> rest = new ArrayList<>(Arrays.asList(args));
+        int task = rest.indexOf("--task");
+        if (task >= 0) {
+            String name = task + 1 < rest.size() ? rest.get(task + 1) : "";
+            rest.subList(task, Math.min(rest.size(), task + 2)).clear();
+            switch (name) {
+                case "reference-loss" -> {
+                    ReferenceLossBench.main(rest.toArray(String[]::new));
+                    return;
+                }
+                case "multiple-choice" -> args = rest.toArray(String[]::new);
+                default -> throw new IllegalArgumentException("--task must be multiple-choice or reference-loss (got '"
+                        + name + "')");
+            }
+        }
         int questions = 400;
         int baselineQuestions = 40;
         int batch = 16;

@@ -31,7 +31,7 @@ import java.util.Map;
 public final class LlamaModel implements AutoCloseable {
 
     /** torch.finfo(torch.float32).min: the additive mask transformers uses. */
-    private static final float MASKED = -Float.MAX_VALUE;
+    static final float MASKED = -Float.MAX_VALUE;
 
     private final LlamaConfig config;
     private final NDManager manager;
@@ -220,20 +220,20 @@ public final class LlamaModel implements AutoCloseable {
         return x.mul(cos).add(rotated.mul(sin));
     }
 
-    private NDArray mlp(NDArray h, String prefix) {
+    NDArray mlp(NDArray h, String prefix) {
         NDArray gate = project(h, prefix + "gate_proj");
         NDArray up = project(h, prefix + "up_proj");
         NDArray silu = gate.mul(Activation.sigmoid(gate));
         return project(silu.mul(up), prefix + "down_proj");
     }
 
-    private NDArray project(NDArray x, String name) {
+    NDArray project(NDArray x, String name) {
         NDArray y = Linear.linear(x, parameters.get(name + ".weight"), parameters.get(name + ".bias")).singletonOrThrow();
         return lora == null ? y : lora.apply(name, x, y);
     }
 
     /** cos and sin of position × inverse frequency, [..., D] with the frequencies repeated, as in transformers. */
-    private NDArray[] rotaryTables(NDManager scope, long[][] positions, Shape shape) {
+    NDArray[] rotaryTables(NDManager scope, long[][] positions, Shape shape) {
         int dim = config.headDim();
         int half = dim / 2;
         int count = positions.length * positions[0].length;

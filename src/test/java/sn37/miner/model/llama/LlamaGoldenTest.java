@@ -37,4 +37,29 @@ class LlamaGoldenTest {
             assertTrue(worst < TOLERANCE, name + ": logits differ from transformers by up to " + worst);
         }
     }
+
+    /** The evaluator's full-sequence pass, attention in blocks of 3 queries, the LM head on 4 positions at a time. */
+    @ParameterizedTest
+    @CsvSource({"llama-gqa-bias, llama", "mistral-tied-window, mistral"})
+    void blockedLogitsMatchTransformers(String dir, String name) throws Exception {
+        long[] ids = Golden.longs("logits.safetensors", "input_ids");
+        float[] expected = Golden.floats("logits.safetensors", name + "_logits_sdpa");
+        int length = ids.length / 2;
+        int vocab = expected.length / ids.length;
+        try (LlamaLanguageModel model = new LlamaLanguageModel(LlamaWeights.load(Golden.path(dir), Device.cpu()), null,
+                new LlamaLanguageModel.Blocking(3, 4))) {
+            double worst = 0;
+            for (int row = 0; row < 2; row++) {
+                int[] rowIds = LlamaLanguageModelTest.ints(java.util.Arrays.copyOfRange(ids, row * length,
+                        (row + 1) * length));
+                float[][] actual = model.logits(rowIds);
+                for (int t = 0; t < length; t++) {
+                    for (int v = 0; v < vocab; v++) {
+                        worst = Math.max(worst, Math.abs(actual[t][v] - expected[(row * length + t) * vocab + v]));
+                    }
+                }
+            }
+            assertTrue(worst < TOLERANCE, name + ": blocked logits differ from transformers by up to " + worst);
+        }
+    }
 }

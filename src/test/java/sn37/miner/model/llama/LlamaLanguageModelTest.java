@@ -48,15 +48,18 @@ class LlamaLanguageModelTest {
 
     @Test
     void forwardHandsOverEveryPositionFromTheFirstAskedFor() {
-        int[] ids = ints(LlamaModelTest.ids(LlamaLanguageModel.CHUNK + 20, 64, 3));
+        int[] ids = ints(LlamaModelTest.ids(120, 64, 3));
         try (LlamaModel llama = LlamaModelTest.randomModel(Map.of(), 43)) {
-            float[] full = LlamaModelTest.logits(llama, LlamaModelTest.ids(LlamaLanguageModel.CHUNK + 20, 64, 3), 1);
-            LanguageModel model = new LlamaLanguageModel(llama, null);
+            float[] full = LlamaModelTest.logits(llama, LlamaModelTest.ids(120, 64, 3), 1);
+            // attention blocks of 7 queries, LM-head calls of 50 positions: both split the sequence unevenly
+            LanguageModel model = new LlamaLanguageModel(llama, null, new LlamaLanguageModel.Blocking(7, 50));
             int[] seen = {0};
             model.forward(ids, 5, (position, logits) -> {
                 assertEquals(5 + seen[0], position);
                 float[] expected = java.util.Arrays.copyOfRange(full, position * 64, position * 64 + 64);
-                assertArrayEquals(expected, logits, 1e-5f, "position " + position);
+                // Blocks change the shapes of the matrix products, so rounding differs: ~1e-5 on logits up to 7.6
+                // of this deliberately sharp model (the hidden states agree within 1e-5, see BlockedForwardTest).
+                assertArrayEquals(expected, logits, 2e-5f, "position " + position);
                 seen[0]++;
             });
             assertEquals(ids.length - 5, seen[0]);
