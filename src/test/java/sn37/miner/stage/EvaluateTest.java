@@ -174,6 +174,18 @@ class EvaluateTest {
         assertNull(out.evalSnapshotPath());
     }
 
+    @Test
+    void anEmptyHeldOutSplitLeavesMultipleChoiceUnscoredSayingWhy() throws Exception {
+        Path empty = SnapshotWriter.write(List.of(), tmp.resolve("eval-empty.jsonl")).path();
+        Evaluate.Output out = new Evaluate(SERVICES, TINY, OPTIONS).run(context(checkpoint("trained", 10),
+                "{\"seed\": 3}", Json.mapper().writeValueAsString(FetchOutputs.heldOut(snapshot, empty))));
+        TaskScore mc = out.tasks().get(0);
+        assertEquals("SYNTHETIC_MMLU", mc.name());
+        assertNull(mc.raw());
+        assertTrue(mc.skipped().contains("no held-out evaluation questions"), mc.skipped());
+        assertEquals(0, out.questions());
+    }
+
     private static Set<String> mcHashes(List<McSample> samples) {
         Set<String> out = new HashSet<>();
         samples.forEach(s -> out.add(McSplit.contentHash(s)));
