@@ -40,6 +40,11 @@ public final class HfDatasetSampleSource implements SampleSource {
     }
 
     @Override
+    public int validatorSamples() {
+        return McSplit.HF_VALIDATOR_SAMPLES;
+    }
+
+    @Override
     public String describe() {
         return "hf:" + options.dataset();
     }

@@ -18,6 +18,14 @@ public interface SampleSource {
         return load();
     }
 
+    /**
+     * How many samples a validator scores from data like this source's: what sizes fetch-data's held-out
+     * evaluation split ({@link McSplit}). W&B-era data (and a local file, which stands in for it) by default.
+     */
+    default int validatorSamples() {
+        return McSplit.WANDB_VALIDATOR_SAMPLES;
+    }
+
     /** Short, stable name for logs and provenance, e.g. {@code jsonl:/data/sn1.jsonl}. */
     String describe();
 }

@@ -56,6 +56,12 @@ public final class ModelEvaluation {
         for (EvalTask task : plan.competition().tasks()) {
             switch (task.name()) {
                 case MMLU -> {
+                    if (samples.isEmpty()) {
+                        raws.put(task.name(), CompositeScore.Raw.skipped(task.name() + " has no held-out evaluation"
+                                + " questions: fetch-data held none out (fewer than two distinct questions); scored on"
+                                + " the other tasks with renormalised weights"));
+                        continue;
+                    }
                     mc = MultipleChoice.run(model, encoder, samples, sequenceLength, plan.dtype(), plan.batchSize(),
                             cancelled);
                     raws.put(task.name(), CompositeScore.Raw.of(mc.deviation(), samples.size()));

@@ -29,13 +29,15 @@ import sn37.miner.eval.validation.LocalValidation;
 /**
  * Scores the trained model as the competition's validators would: first their model checks
  * ({@link LocalValidation}; a model that fails them scores +∞ with the reason, and the gate rejects it), then the
- * competition's tasks ({@link ModelEvaluation}): multiple choice on the run's SN1 snapshot, competition 4's
- * reference losses on fetch-data's evaluation split only (never the rows train learned from). Writes every
+ * competition's tasks ({@link ModelEvaluation}): multiple choice and competition 4's reference losses on
+ * fetch-data's held-out evaluation snapshot only, never the rows train learned from (a run recorded before SN1 data
+ * was split has one snapshot, and is scored on it as it was then). Writes every
  * multiple-choice question's outcome to {@code eval/mc-results.jsonl}; {@code metric} is the composite score, lower
  * is better, +∞ when the model could not be evaluated. Offline, a model that fails the checks is scored anyway
  * (nothing is published; the scores show how it does), and its metric stays +∞.
  */
 public final class Evaluate implements Stage {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Evaluate.class);
 
     public static final String RESULTS = "eval-results";
 
@@ -239,19 +241,32 @@ public final class Evaluate implements Stage {
 
     private static Scored data(StageContext ctx, Competition competition) throws IOException {
         List<String> names = competition.tasks().stream().map(t -> t.name()).toList();
-        List<McSample> mc = List.of();
-        if (names.contains(ModelEvaluation.MMLU)) {
-            mc = SnapshotWriter.read(Path.of(textOutput(ctx, StageNames.FETCH_DATA, "snapshotPath")));
-        }
-        if (names.stream().noneMatch(n -> ReasoningTask.named(n) != null)) return new Scored(mc, List.of(), null, null);
+        boolean multipleChoice = names.contains(ModelEvaluation.MMLU);
+        boolean reasoning = names.stream().anyMatch(n -> ReasoningTask.named(n) != null);
+        if (!multipleChoice && !reasoning) return new Scored(List.of(), List.of(), null, null);
         FetchData.Output fetched = ctx.output(StageNames.FETCH_DATA, FetchData.Output.class).orElseThrow(() ->
                 new StageException("evaluate needs the fetch-data stage's outputs, and this run has none"));
+        if (!reasoning) {
+            if (fetched.reasoning()) {
+                throw new StageException("competition " + competition.id() + " is scored on SN1 multiple choice,"
+                        + " and this run's fetch-data wrote competition 4's reasoning rows: fetch data again with"
+                        + " --data_source jsonl, wandb or hf");
+            }
+            if (!fetched.heldOut()) {
+                // A run recorded before the split: scored on its one snapshot, as it was then.
+                LOG.warn("this run's fetch-data wrote one snapshot (before the held-out split): evaluate scores the"
+                        + " rows train learned from; fetch data again for a held-out evaluation split");
+                return new Scored(SnapshotWriter.read(Path.of(fetched.snapshotPath())), List.of(), null, null);
+            }
+            return new Scored(SnapshotWriter.read(Path.of(fetched.evalSnapshotPath())), List.of(),
+                    fetched.evalSnapshotPath(), fetched.evalSnapshotSha256());
+        }
         if (!fetched.reasoning() || fetched.evalSnapshotPath() == null) {
             throw new StageException("competition " + competition.id() + " is scored on held-out SYNTHETIC-1 SFT and"
                     + " Codeforces CoTs rows, and this run's fetch-data wrote none: fetch data again with"
                     + " --data_source reasoning");
         }
-        return new Scored(mc, ReasoningSnapshot.read(Path.of(fetched.evalSnapshotPath())),
+        return new Scored(List.of(), ReasoningSnapshot.read(Path.of(fetched.evalSnapshotPath())),
                 fetched.evalSnapshotPath(), fetched.evalSnapshotSha256());
     }
 

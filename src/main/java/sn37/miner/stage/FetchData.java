@@ -6,10 +6,12 @@ import sn37.miner.chain.ChainOptions;
 import sn37.miner.chain.SubtensorClient;
 import sn37.miner.chain.store.Metagraph;
 import sn37.miner.chain.store.Neuron;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import sn37.miner.data.HfSourceOptions;
 import sn37.miner.data.JsonlSampleSource;
+import sn37.miner.data.McSplit;
 import sn37.miner.data.ReasoningLoad;
 import sn37.miner.data.ReasoningSnapshot;
 import sn37.miner.data.ReasoningSources;
@@ -19,12 +21,17 @@ import sn37.miner.data.Sn1DataSettings;
 import sn37.miner.data.Sn1Sources;
 import sn37.miner.data.Snapshot;
 import sn37.miner.data.SnapshotWriter;
+import sn37.miner.eval.ModelEvaluation;
 
 /**
- * Loads SN1 multiple-choice samples from the source {@code --data_source} names (jsonl, wandb or hf) and writes the
- * ones that pass validation to the run's snapshot ({@code data/sn1-snapshot.jsonl}), so later stages and resumed runs
- * never fetch again. {@code --offline} allows only the local JSONL source and fails before any connection otherwise.
- * One {@code --seed} and the same remote data give the same snapshot bytes.
+ * Loads SN1 multiple-choice samples from the source {@code --data_source} names (jsonl, wandb or hf), keeps the ones
+ * that pass validation, and splits them ({@link McSplit}) into a held-out evaluation snapshot
+ * ({@code data/sn1-eval.jsonl}, what evaluate scores) and a training snapshot ({@code data/sn1-train.jsonl}, what
+ * train reads), disjoint by the hash of the question: the evaluation split takes as many questions as a validator
+ * scores from that source (400 from W&B, 700 from the HF dataset), at most half of the distinct questions, so a small
+ * sample still trains. Later stages and resumed runs never fetch again. {@code --offline} allows only the local JSONL
+ * source and fails before any connection otherwise. One {@code --seed} and the same remote data give the same
+ * snapshot bytes.
  *
  * <p>For competition 4 ({@code --data_source reasoning}) it writes two snapshots of SYNTHETIC-1 SFT and Codeforces
  * CoTs rows: the evaluation split ({@code data/reasoning-eval.jsonl}, what evaluate scores, sized as validators
@@ -33,7 +40,8 @@ import sn37.miner.data.SnapshotWriter;
  * resumes; offline from the bundled sample.
  */
 public final class FetchData implements Stage {
-    public static final String SNAPSHOT = "sn1-snapshot";
+    public static final String SN1_TRAIN = "sn1-train";
+    public static final String SN1_EVAL = "sn1-eval";
 
     public static final String REASONING_TRAIN = "reasoning-train";
     public static final String REASONING_EVAL = "reasoning-eval";
@@ -41,12 +49,14 @@ public final class FetchData implements Stage {
     public static final String MULTIPLE_CHOICE = "sn1-mc";
 
     /**
-     * What was loaded and where it came from. {@code snapshot*} is what train reads; {@code evalSnapshot*}, for
-     * competition 4, what evaluate scores (null otherwise).
+     * What was loaded and where it came from. {@code snapshot*} is what train reads; {@code evalSnapshot*} what
+     * evaluate scores. A record written before the SN1 data was split has one SN1 snapshot and a null
+     * {@code evalSnapshotPath}: both stages read that one, as they did then ({@link #heldOut()} is false).
      *
      * @param format {@value #MULTIPLE_CHOICE} or {@code reasoning}
      * @param kept rows written to the training snapshot
-     * @param evalByTask evaluation rows per task; trainByTask: training rows per task (null for SN1 data)
+     * @param evalByTask evaluation rows per task; trainByTask: training rows per task (SN1 data: under
+     *     {@code SYNTHETIC_MMLU}; null in records written before the split)
      */
     public record Output(
             String source,
@@ -67,6 +77,16 @@ public final class FetchData implements Stage {
 
         public boolean reasoning() {
             return RunParams.REASONING.equals(format);
+        }
+
+        /** True when evaluate has a snapshot of its own, disjoint from the training one. */
+        public boolean heldOut() {
+            return evalSnapshotPath != null;
+        }
+
+        /** The snapshot evaluate scores: the held-out one, or in an older record the only one. */
+        public String scoredSnapshotPath() {
+            return heldOut() ? evalSnapshotPath : snapshotPath;
         }
     }
 
@@ -122,14 +142,26 @@ public final class FetchData implements Stage {
         if (ctx.params().dataSource().equals(RunParams.REASONING)) {
             return reasoning(ctx);
         }
-        SampleSource source = source(ctx.params());
+        RunParams p = ctx.params();
+        SampleSource source = source(p);
         SampleLoad load = source.load(ctx::cancelRequested);
-        Path target = ctx.workDir().resolve("data").resolve(SNAPSHOT + ".jsonl");
-        Snapshot snap = SnapshotWriter.write(load.samples(), target);
-        Artifact a = ctx.artifact(SNAPSHOT, snap.path());
-        return new Output(source.describe(), load.provenance(), load.rowsRead(), load.samples().size(),
-                load.droppedByReason(), load.examples(), a.path().toString(), a.sizeBytes(), a.sha256(),
-                MULTIPLE_CHOICE, null, null, null, null, null);
+        McSplit split = McSplit.of(load.samples(), p.seed(), source.validatorSamples());
+        Path data = ctx.workDir().resolve("data");
+        Snapshot eval = SnapshotWriter.write(split.eval(), data.resolve(SN1_EVAL + ".jsonl"));
+        Snapshot train = SnapshotWriter.write(split.train(), data.resolve(SN1_TRAIN + ".jsonl"));
+        Artifact e = ctx.artifact(SN1_EVAL, eval.path());
+        Artifact t = ctx.artifact(SN1_TRAIN, train.path());
+        Map<String, Object> provenance = new LinkedHashMap<>(load.provenance());
+        Map<String, Object> heldOut = new LinkedHashMap<>();
+        heldOut.put("rule", "min(validator samples, distinct questions / 2), ranked by sha256(seed, question hash)");
+        heldOut.put("validatorSamples", source.validatorSamples());
+        heldOut.put("seed", p.seed());
+        heldOut.put("repeatsOfHeldOutDropped", split.repeatsDropped());
+        provenance.put("heldOut", heldOut);
+        return new Output(source.describe(), provenance, load.rowsRead(), split.train().size(),
+                load.droppedByReason(), load.examples(), t.path().toString(), t.sizeBytes(), t.sha256(),
+                MULTIPLE_CHOICE, e.path().toString(), e.sizeBytes(), e.sha256(),
+                Map.of(ModelEvaluation.MMLU, split.eval().size()), Map.of(ModelEvaluation.MMLU, split.train().size()));
     }
 
     private Output reasoning(StageContext ctx) throws Exception {

@@ -31,8 +31,8 @@ import sn37.miner.train.TrainResult;
 import sn37.miner.train.Trainer;
 
 /**
- * Fine-tunes the load-model stage's model on the fetch-data stage's training snapshot (SN1 multiple choice, or
- * competition 4's training split of reasoning rows, never its evaluation split) (all weights, or
+ * Fine-tunes the load-model stage's model on the fetch-data stage's training snapshot (the training split of SN1
+ * multiple choice or of competition 4's reasoning rows, never the held-out evaluation split) (all weights, or
  * LoRA adapters of {@code --lora_rank} merged into them at save) and writes the best model (lowest
  * epoch loss) as a Hugging Face directory in the competition's dtype. Stops
  * after {@code --num_epochs}, at {@code --max_steps}, or when the run is cancelled. Training

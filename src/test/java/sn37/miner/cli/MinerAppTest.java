@@ -39,7 +39,8 @@ class MinerAppTest {
         Result r = run(withDb("mine", "--offline"));
         assertEquals(1, r.code(), r.err());
         assertTrue(r.out().contains("fetch-data  SUCCEEDED"), r.out());
-        assertTrue(r.out().contains("kept 40 of 40 rows"), r.out());
+        assertTrue(r.out().contains("read 40 rows; train 20 (SYNTHETIC_MMLU 20)"), r.out());
+        assertTrue(r.out().contains("held out for evaluation 20 (SYNTHETIC_MMLU 20)"), r.out());
         assertTrue(r.out().contains("load-model  FAILED"), r.out());
         assertTrue(r.out().contains("no starting model"), r.out());
     }

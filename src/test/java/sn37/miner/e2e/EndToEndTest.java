@@ -118,12 +118,20 @@ class EndToEndTest {
         }
         assertEquals(List.of("fetch-data", "load-model", "train", "evaluate", "gate", "upload", "commit"), order);
 
-        // fetch-data: the snapshot holds exactly the validator's rows, and its artifact's digest is the file's
+        // fetch-data: the validator's rows, half held out for evaluation and half to train on, disjoint, and each
+        // snapshot's artifact digest is the file's
         JsonNode data = out.get("fetch-data");
-        assertEquals(MinerWorld.SAMPLES, data.get("kept").asInt(), data.toPrettyString());
-        Path snapshot = Path.of(data.get("snapshotPath").asText());
+        int heldOut = MinerWorld.SAMPLES / 2;
+        assertEquals(MinerWorld.SAMPLES - heldOut, data.get("kept").asInt(), data.toPrettyString());
+        Path trainSnapshot = Path.of(data.get("snapshotPath").asText());
+        Path snapshot = Path.of(data.get("evalSnapshotPath").asText());
+        List<String> trainChallenges = SnapshotWriter.read(trainSnapshot).stream().map(McSample::challenge).toList();
+        List<String> evalChallenges = SnapshotWriter.read(snapshot).stream().map(McSample::challenge).toList();
+        assertEquals(heldOut, evalChallenges.size());
+        assertTrue(evalChallenges.stream().noneMatch(trainChallenges::contains), "a held-out question trains");
         assertEquals(world.challenges.stream().sorted().toList(),
-                SnapshotWriter.read(snapshot).stream().map(McSample::challenge).sorted().toList());
+                Stream.concat(trainChallenges.stream(), evalChallenges.stream()).sorted().toList());
+        assertArtifact(run, trainSnapshot);
         assertArtifact(run, snapshot);
         assertTrue(world.wandb.violations().isEmpty(), world.wandb.violations().toString());
 
@@ -152,7 +160,7 @@ class EndToEndTest {
         Path trained = Path.of(train.get("modelDir").asText());
         for (String f : MinerWorld.files(trained)) assertArtifact(run, trained.resolve(f));
 
-        // evaluate: every question scored once against its snapshot reference; deviation and composite recomputed
+        // evaluate: every held-out question scored once against its reference; deviation and composite recomputed
         JsonNode eval = out.get("evaluate");
         assertTrue(eval.get("evaluated").asBoolean(), eval.toPrettyString());
         double metric = eval.get("metric").asDouble();
@@ -160,7 +168,7 @@ class EndToEndTest {
         Map<String, String> references = new HashMap<>();
         for (McSample sample : SnapshotWriter.read(snapshot)) references.put(sample.id(), sample.reference());
         List<String> results = Files.readAllLines(Path.of(eval.get("resultsPath").asText()));
-        assertEquals(MinerWorld.SAMPLES, results.size());
+        assertEquals(heldOut, results.size());
         int correct = 0;
         for (String line : results) {
             JsonNode q = Json.mapper().readTree(line);
@@ -170,7 +178,7 @@ class EndToEndTest {
             if (right) correct++;
         }
         assertEquals(correct, eval.get("correct").asInt());
-        assertEquals(1.0 - (double) correct / MinerWorld.SAMPLES, eval.get("deviation").asDouble(), 1e-12);
+        assertEquals(1.0 - (double) correct / heldOut, eval.get("deviation").asDouble(), 1e-12);
         double composite = 0;
         for (JsonNode task : eval.get("tasks")) composite += task.path("weighted").asDouble(0);
         assertEquals(composite, metric, 1e-9, "the metric is the sum of the weighted task scores");

@@ -66,7 +66,8 @@ class PipelineServerTest {
         JsonNode report = json(t.get("/api/runs/" + runId));
         assertEquals("fetch-data", report.at("/stages/0/stage").asText());
         assertEquals("SUCCEEDED", report.at("/stages/0/status").asText());
-        assertEquals(40, report.at("/stages/0/outputs/kept").asInt());
+        assertEquals(20, report.at("/stages/0/outputs/kept").asInt(), "half of the 40 bundled questions train");
+        assertEquals(20, report.at("/stages/0/outputs/evalByTask/SYNTHETIC_MMLU").asInt(), "and half are held out");
         assertEquals(List.of("fetch-data:SUCCEEDED", "load-model:SUCCEEDED", "train:SUCCEEDED", "evaluate:SUCCEEDED",
                 "gate:SUCCEEDED", "upload:SKIPPED", "commit:SKIPPED"), names(report.get("stages")));
         JsonNode artifact = report.at("/artifacts/0");
@@ -127,7 +128,8 @@ class PipelineServerTest {
         String runId = trigger("/api/stages/fetch-data", "{\"data_path\": " + Json.mapper().writeValueAsString(file.toString()) + "}");
         assertEquals(RunStatus.SUCCEEDED, t.awaitFinished(runId, Duration.ofSeconds(30)).status());
         JsonNode out = json(t.get("/api/runs/" + runId)).at("/stages/0/outputs");
-        assertEquals(2, out.get("kept").asInt());
+        assertEquals(1, out.get("kept").asInt(), "of the two valid questions, one trains and one is held out");
+        assertEquals(1, out.at("/evalByTask/SYNTHETIC_MMLU").asInt());
         assertEquals(4, out.get("rowsRead").asInt());
         assertEquals(1, out.at("/droppedByReason/malformed JSON").asInt());
         assertEquals(1, out.at("/droppedByReason/reference not one of A-D").asInt());

@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sn37.miner.config.Json;
 import sn37.miner.data.JsonlSampleSource;
+import sn37.miner.data.McSample;
+import sn37.miner.data.McSplit;
 import sn37.miner.data.ReasoningSample;
 import sn37.miner.data.ReasoningSnapshot;
 import sn37.miner.data.ReasoningTask;
@@ -81,11 +83,17 @@ class EvaluateTest {
         return new FloatTensor(name, Dtype.F32, new long[] {8, count / 8}, v);
     }
 
+    /** The bundled 40 questions as the held-out snapshot, beside a training snapshot of other questions. */
     private StageContext context(Path modelDir, String paramsJson) throws Exception {
+        Path train = SnapshotWriter.write(List.of(new McSample("a question only trained on?", "B")),
+                tmp.resolve("train.jsonl")).path();
+        return context(modelDir, paramsJson, Json.mapper().writeValueAsString(FetchOutputs.heldOut(train, snapshot)));
+    }
+
+    private StageContext context(Path modelDir, String paramsJson, String fetchOutputs) throws Exception {
         Map<String, String> outputs = Map.of(
                 StageNames.TRAIN, "{\"modelDir\": " + Json.mapper().writeValueAsString(modelDir.toString()) + "}",
-                StageNames.FETCH_DATA, "{\"snapshotPath\": " + Json.mapper().writeValueAsString(snapshot.toString())
-                        + "}");
+                StageNames.FETCH_DATA, fetchOutputs);
         RunParams params = Json.mapper().readValue(paramsJson, RunParams.class);
         return new StageContext("run-1", 1, params, tmp.resolve("work"), new StageContext.Outputs() {
             @Override
@@ -124,6 +132,64 @@ class EvaluateTest {
         assertEquals("A", first.get("reference").asText());
         assertTrue(first.has("generated") && first.has("answer") && first.has("correct"));
         assertEquals(List.of(Evaluate.RESULTS), ctx.artifacts().stream().map(Artifact::name).toList());
+    }
+
+    @Test
+    void theGateScoresTheHeldOutQuestionsOnlyAndNeverATrainingOne() throws Exception {
+        StageContext fetchCtx = new StageContext("run-f", 1, Json.mapper().readValue("{\"offline\": true}",
+                RunParams.class), tmp.resolve("fetch"), new LoadModelTest.Contexts.Recorded(), () -> false, null);
+        FetchData.Output fetched = new FetchData().run(fetchCtx);
+        RecordingEncoder encoder = new RecordingEncoder();
+        ModelOpener opener = (dir, params) -> new ModelOpener.OpenModel(
+                new TinyTransformer(new TinyTransformer.Config(VOCAB, 16, 2, 2, 32, 9)), encoder);
+        Evaluate.Output out = new Evaluate(SERVICES, opener, OPTIONS).run(reasoningContext(checkpoint("tiny", 10),
+                "{\"offline\": true}", fetched));
+
+        Set<String> held = mcHashes(SnapshotWriter.read(Path.of(fetched.evalSnapshotPath())));
+        Set<String> trained = mcHashes(SnapshotWriter.read(Path.of(fetched.snapshotPath())));
+        Set<String> seen = new HashSet<>();
+        for (String chat : encoder.chats) {
+            if (!chat.startsWith("Sort the following words")) seen.add(McSplit.contentHash(new McSample(chat, "A")));
+        }
+        assertEquals(20, out.questions());
+        assertEquals(held, seen, "every held-out question was scored, by its hash");
+        assertTrue(seen.stream().noneMatch(trained::contains), "the gate saw a training question");
+        assertEquals(fetched.evalSnapshotPath(), out.evalSnapshotPath());
+        assertEquals(fetched.evalSnapshotSha256(), out.evalSnapshotSha256());
+    }
+
+    /** fetch-data's outputs as a run recorded them before the held-out split: one snapshot, no evaluation one. */
+    @Test
+    void aRunRecordedBeforeTheSplitIsScoredOnItsOneSnapshotAsItWasThen() throws Exception {
+        String recorded = "{\"source\": \"jsonl:bundled\", \"provenance\": {\"source\": \"jsonl:bundled\"},"
+                + " \"rowsRead\": 40, \"kept\": 40, \"droppedByReason\": {}, \"examples\": [],"
+                + " \"snapshotPath\": " + Json.mapper().writeValueAsString(snapshot.toString()) + ","
+                + " \"snapshotBytes\": " + Files.size(snapshot) + ", \"snapshotSha256\": \"" + "c".repeat(64) + "\","
+                + " \"format\": \"sn1-mc\", \"evalSnapshotPath\": null, \"evalSnapshotBytes\": null,"
+                + " \"evalSnapshotSha256\": null, \"evalByTask\": null, \"trainByTask\": null}";
+        Evaluate.Output out = new Evaluate(SERVICES, TINY, OPTIONS).run(context(checkpoint("trained", 10),
+                "{\"seed\": 3}", recorded));
+        assertTrue(out.evaluated(), out.failure());
+        assertEquals(40, out.questions(), "all of the one snapshot, as before the split");
+        assertNull(out.evalSnapshotPath());
+    }
+
+    @Test
+    void anEmptyHeldOutSplitLeavesMultipleChoiceUnscoredSayingWhy() throws Exception {
+        Path empty = SnapshotWriter.write(List.of(), tmp.resolve("eval-empty.jsonl")).path();
+        Evaluate.Output out = new Evaluate(SERVICES, TINY, OPTIONS).run(context(checkpoint("trained", 10),
+                "{\"seed\": 3}", Json.mapper().writeValueAsString(FetchOutputs.heldOut(snapshot, empty))));
+        TaskScore mc = out.tasks().get(0);
+        assertEquals("SYNTHETIC_MMLU", mc.name());
+        assertNull(mc.raw());
+        assertTrue(mc.skipped().contains("no held-out evaluation questions"), mc.skipped());
+        assertEquals(0, out.questions());
+    }
+
+    private static Set<String> mcHashes(List<McSample> samples) {
+        Set<String> out = new HashSet<>();
+        samples.forEach(s -> out.add(McSplit.contentHash(s)));
+        return out;
     }
 
     @Test
@@ -219,9 +285,11 @@ class EvaluateTest {
         final WordEncoder inner = new WordEncoder(VOCAB);
         final List<String> questions = new ArrayList<>();
         final List<String> references = new ArrayList<>();
+        final List<String> chats = new ArrayList<>();
 
         @Override
         public int[] encodeChat(String userContent) {
+            chats.add(userContent);
             return inner.encodeChat(userContent);
         }
 

@@ -17,10 +17,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +33,11 @@ import sn37.miner.config.Secret;
 import sn37.miner.config.Secrets;
 import sn37.miner.data.DataSourceException;
 import sn37.miner.data.HfSourceOptions;
+import sn37.miner.data.JsonlSampleSource;
+import sn37.miner.data.McSample;
+import sn37.miner.data.McSplit;
 import sn37.miner.data.Sn1DataSettings;
+import sn37.miner.data.SnapshotWriter;
 import sn37.miner.data.WandbSourceOptions;
 import sn37.miner.fake.FakeDatasetViewer;
 import sn37.miner.fake.FakeWandb;
@@ -124,8 +130,47 @@ class FetchDataTest {
     @Test
     void offlineWithTheBundledJsonlSampleWorks() throws Exception {
         FetchData.Output out = stage().run(ctx(params("{\"offline\": true}"), "a"));
-        assertEquals(40, out.kept());
+        assertEquals(40, out.rowsRead());
+        assertEquals(20, out.kept(), "half of the 40 bundled questions train, the other half are held out");
         assertEquals(0, wandb.requests() + viewer.requests());
+    }
+
+    @Test
+    void theBundledSampleIsSplitIntoDisjointTrainingAndEvaluationSnapshots() throws Exception {
+        FetchData.Output out = stage().run(ctx(params("{\"offline\": true, \"seed\": 5}"), "a"));
+        List<McSample> train = SnapshotWriter.read(Path.of(out.snapshotPath()));
+        List<McSample> eval = SnapshotWriter.read(Path.of(out.evalSnapshotPath()));
+        assertEquals(20, eval.size());
+        assertEquals(20, train.size());
+        assertEquals(Map.of("SYNTHETIC_MMLU", 20), out.evalByTask());
+        assertEquals(Map.of("SYNTHETIC_MMLU", 20), out.trainByTask());
+        Set<String> held = hashes(eval);
+        assertTrue(hashes(train).stream().noneMatch(held::contains), "a held-out question is in the training snapshot");
+        Set<String> union = new HashSet<>(held);
+        union.addAll(hashes(train));
+        assertEquals(hashes(JsonlSampleSource.bundled().load().samples()), union);
+        assertEquals(sha256(Path.of(out.snapshotPath())), out.snapshotSha256());
+        assertEquals(sha256(Path.of(out.evalSnapshotPath())), out.evalSnapshotSha256());
+        assertTrue(out.heldOut());
+        assertEquals(out.evalSnapshotPath(), out.scoredSnapshotPath());
+    }
+
+    @Test
+    void aSmallSourceStillLeavesRowsToTrainOn() throws Exception {
+        FetchData.Output out = stage().run(ctx(params("{\"offline\": true, \"data_limit\": 3}"), "a"));
+        assertEquals(2, out.kept());
+        assertEquals(2, SnapshotWriter.read(Path.of(out.snapshotPath())).size());
+        assertEquals(1, SnapshotWriter.read(Path.of(out.evalSnapshotPath())).size());
+    }
+
+    private static Set<String> hashes(List<McSample> samples) {
+        Set<String> out = new HashSet<>();
+        samples.forEach(s -> out.add(McSplit.contentHash(s)));
+        return out;
+    }
+
+    private static String sha256(Path file) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }
 
     @Test
@@ -156,13 +201,13 @@ class FetchDataTest {
     void wandbSnapshotCarriesProvenanceAndItsSha256() throws Exception {
         FetchData.Output out = stage().run(ctx(params("{\"data_source\": \"wandb\", \"seed\": 4}"), "a"));
         assertEquals("wandb:macrocosmos/prompting-validators", out.source());
-        assertEquals(15, out.kept());
+        assertEquals(8, out.kept(), "15 questions: 7 held out, 8 to train on");
         assertEquals(4L, out.provenance().get("seed"));
         assertFalse(((List<?>) out.provenance().get("runs")).isEmpty());
-        byte[] bytes = Files.readAllBytes(Path.of(out.snapshotPath()));
-        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)),
-                out.snapshotSha256());
-        assertEquals(15, Files.readAllLines(Path.of(out.snapshotPath())).size());
+        assertEquals(sha256(Path.of(out.snapshotPath())), out.snapshotSha256());
+        assertEquals(sha256(Path.of(out.evalSnapshotPath())), out.evalSnapshotSha256());
+        assertEquals(8, Files.readAllLines(Path.of(out.snapshotPath())).size());
+        assertEquals(7, Files.readAllLines(Path.of(out.evalSnapshotPath())).size());
     }
 
     @Test
@@ -171,15 +216,19 @@ class FetchDataTest {
         FetchData.Output b = stage().run(ctx(params("{\"data_source\": \"wandb\", \"seed\": 9}"), "b"));
         FetchData.Output c = stage().run(ctx(params("{\"data_source\": \"wandb\", \"seed\": 10}"), "c"));
         assertArrayEquals(Files.readAllBytes(Path.of(a.snapshotPath())), Files.readAllBytes(Path.of(b.snapshotPath())));
+        assertArrayEquals(Files.readAllBytes(Path.of(a.evalSnapshotPath())),
+                Files.readAllBytes(Path.of(b.evalSnapshotPath())));
         assertEquals(a.snapshotSha256(), b.snapshotSha256());
         assertFalse(a.snapshotSha256().equals(c.snapshotSha256()));
+        assertFalse(a.evalSnapshotSha256().equals(c.evalSnapshotSha256()));
     }
 
     @Test
     void hfSourceHonoursTheDataLimit() throws Exception {
         FetchData.Output out = stage().run(ctx(params("{\"data_source\": \"hf\", \"data_limit\": 60}"), "a"));
         assertEquals("hf:" + HfSourceOptions.DATASET, out.source());
-        assertEquals(60, out.kept());
+        assertEquals(30, out.kept());
+        assertEquals(Map.of("SYNTHETIC_MMLU", 30), out.evalByTask(), "700 is a validator's sample; half of 60 cap it");
         assertEquals(100, out.provenance().get("available"));
     }
 }
