@@ -22,7 +22,12 @@ public interface TrainingLauncher {
     /** Submits the job; returns once the launcher has accepted it (it may still be pending). */
     JobHandle submit(JobRequest request) throws IOException;
 
-    /** Where the job stands now. */
+    /**
+     * Where the job stands now.
+     *
+     * @throws LaunchException whose {@link LaunchException#jobGone()} is true when the launcher has forgotten the
+     *     job: it ended long ago, and its job directory tells how
+     */
     JobState state(JobHandle job) throws IOException;
 
     /**

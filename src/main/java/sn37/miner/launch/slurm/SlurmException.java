@@ -39,4 +39,9 @@ public class SlurmException extends LaunchException {
     public Kind kind() {
         return kind;
     }
+
+    @Override
+    public boolean jobGone() {
+        return kind == Kind.JOB_GONE;
+    }
 }

@@ -63,9 +63,9 @@ public final class SlurmLauncher implements TrainingLauncher {
 
     /**
      * Cancels the job: Slurm sends SIGTERM to every process of the job, then SIGKILL after KillWait. The trainer's
-     * processes get no grace, though: srun, which slurmrestd's cancel signals too, answers SIGTERM by sending
-     * SIGKILL to its tasks at once (Slurm 22.05 {@code srun_job.c}, {@code _srun_signal_mgr}). For a checkpoint,
-     * stop the trainer through its stop file first and cancel only what does not end by itself.
+     * processes may get no grace, though: srun, which slurmrestd's cancel signals too, answers SIGTERM by sending
+     * SIGKILL to its tasks (Slurm 22.05 {@code srun_job.c}, {@code _srun_signal_mgr}), racing the trainer's own
+     * stop. For a checkpoint, stop the trainer through its stop file first and cancel only what does not end.
      */
     @Override
     public void cancel(JobHandle job) throws SlurmException {
