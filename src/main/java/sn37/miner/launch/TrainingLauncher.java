@@ -19,6 +19,16 @@ public interface TrainingLauncher {
      */
     Optional<JobHandle> find(String jobName) throws IOException;
 
+    /**
+     * Trainer processes per torchrun agent for a run that asked for {@code requested} ({@code --nproc_per_node}):
+     * a launcher that allocates GPUs runs one process per GPU.
+     *
+     * @throws LaunchException when {@code requested} contradicts what the launcher allocates
+     */
+    default int nprocPerNode(int requested) throws LaunchException {
+        return requested;
+    }
+
     /** Submits the job; returns once the launcher has accepted it (it may still be pending). */
     JobHandle submit(JobRequest request) throws IOException;
 

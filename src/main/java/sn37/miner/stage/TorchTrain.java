@@ -167,7 +167,8 @@ final class TorchTrain {
             throws IOException {
         RunParams p = ctx.params();
         Path trainer = trainerScript(launch);
-        TrainMemoryCheck.require(p, launch, in.startModel(), in.examples(), in.config().sequenceLength());
+        int nproc = launcher.nprocPerNode(p.nprocPerNode());
+        TrainMemoryCheck.require(p, nproc, launch, in.startModel(), in.examples(), in.config().sequenceLength());
         Path startModel = launch.jobRoot().isPresent() ? StartModelCopy.into(dir, in.startModel()) : in.startModel();
         new JobSpec(startModel, in.padId(), in.config(), p.loraRank(), Train.LORA_ALPHA_PER_RANK * p.loraRank(),
                 p.dtype()).write(dir, in.examples());
@@ -187,12 +188,12 @@ final class TorchTrain {
         environment.put("PYTHONUNBUFFERED", "1");
         if ("cpu".equals(p.device())) environment.put("CUDA_VISIBLE_DEVICES", "");
         JobRequest request = new JobRequest(name, dir.dir(), launch.python(),
-                List.of(trainer.toString(), "--job", dir.job().toString()), p.nnodes(), p.nprocPerNode(),
+                List.of(trainer.toString(), "--job", dir.job().toString()), p.nnodes(), nproc,
                 environment, dir.log());
         // The request as the launcher gets it, and where this job's progress events begin; no secrets.
         ObjectNode intent = Json.mapper().createObjectNode().put("launcher", launcher.name()).put("name", name)
                 .put("jobDir", dir.dir().toString()).put("python", launch.python().toString())
-                .put("nnodes", p.nnodes()).put("nprocPerNode", p.nprocPerNode()).put("log", dir.log().toString())
+                .put("nnodes", p.nnodes()).put("nprocPerNode", nproc).put("log", dir.log().toString())
                 .put("progressOffset", offset);
         request.trainerArgs().forEach(intent.putArray("trainerArgs")::add);
         environment.forEach(intent.putObject("environment")::put);

@@ -77,7 +77,7 @@ class SlurmTorchTrainTest {
         // The job root is the storage both sides see: the cluster's own folder, one per test.
         Path jobRoot = cluster.newJobDir("stage-" + runId);
         LaunchSettings.Slurm slurm = new LaunchSettings.Slurm(cluster.restUrl().toString(), USER,
-                SlurmCluster.PARTITION, 2, 10, freePort(), Optional.of(Secret.of(token)));
+                SlurmCluster.PARTITION, 2, 10, freePort(), 0, Optional.of(Secret.of(token)));
         launch = new LaunchSettings(TrainerPython.get(), TrainerPython.trainerDir(), Optional.of(jobRoot), slurm,
                 null);
     }
