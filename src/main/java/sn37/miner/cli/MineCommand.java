@@ -101,7 +101,8 @@ public final class MineCommand implements Callable<Integer> {
     String trainer;
     @Option(names = "--launcher", description = "Where --trainer torch runs: local (default: torchrun here) or slurm.")
     String launcher;
-    @Option(names = "--nproc_per_node", description = "torchrun processes per node: GPUs, or CPU processes (default 1).")
+    @Option(names = "--nproc_per_node", description = "torchrun processes per node: GPUs, or CPU processes (default 1;"
+            + " with train.slurm.gpus-per-node, one per GPU).")
     Integer nprocPerNode;
     @Option(names = "--nnodes", description = "Nodes of a --launcher slurm job (default 1).")
     Integer nnodes;

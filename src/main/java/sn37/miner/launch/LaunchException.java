@@ -11,4 +11,12 @@ public class LaunchException extends IOException {
     public LaunchException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /**
+     * The launcher no longer knows the job: it ended long enough ago that the launcher forgot it (a Slurm job past
+     * the cluster's MinJobAge). How it ended is then in its job directory.
+     */
+    public boolean jobGone() {
+        return false;
+    }
 }

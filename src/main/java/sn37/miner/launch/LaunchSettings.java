@@ -23,20 +23,21 @@ public record LaunchSettings(Path python, Path trainerDir, Optional<Path> jobRoo
      * @param url slurmrestd's base URL, or empty when no cluster is configured
      * @param partition empty: the cluster's default
      * @param timeLimitMinutes null: the partition's default
+     * @param gpusPerNode GPUs each node of the job asks for; 0 asks for none (a CPU job)
      * @param jwt from the SLURM_JWT environment variable only; never logged or stored
      */
     public record Slurm(String url, String user, String partition, int tasksPerNode, Integer timeLimitMinutes,
-            int rendezvousPort, Optional<Secret> jwt) {
+            int rendezvousPort, int gpusPerNode, Optional<Secret> jwt) {
 
         public Slurm withPartition(String name) {
-            return new Slurm(url, user, name, tasksPerNode, timeLimitMinutes, rendezvousPort, jwt);
+            return new Slurm(url, user, name, tasksPerNode, timeLimitMinutes, rendezvousPort, gpusPerNode, jwt);
         }
     }
 
     /** The trainer in {@code home}'s trainer/ with its .venv, jobs under the run's work dir, no cluster. */
     public static LaunchSettings local(Path home) {
         return new LaunchSettings(home.resolve("trainer/.venv/bin/python"), home.resolve("trainer"), Optional.empty(),
-                new Slurm("", "", "", 1, null, 29500, Optional.empty()), null);
+                new Slurm("", "", "", 1, null, 29500, 0, Optional.empty()), null);
     }
 
     public LaunchSettings withPython(Path path) {

@@ -34,10 +34,15 @@ public final class Launchers {
             throw new LaunchException("--launcher slurm needs a Slurm token in the SLURM_JWT environment variable"
                     + " (scontrol token username=<user>)");
         }
-        SlurmSettings settings = new SlurmSettings(URI.create(slurm.url()), blankToNull(slurm.user()),
-                blankToNull(slurm.partition()), slurm.tasksPerNode(),
-                slurm.timeLimitMinutes() == null ? null : Duration.ofMinutes(slurm.timeLimitMinutes()),
-                slurm.rendezvousPort(), 0, null, null);
+        SlurmSettings settings;
+        try {
+            settings = new SlurmSettings(URI.create(slurm.url()), blankToNull(slurm.user()),
+                    blankToNull(slurm.partition()), slurm.tasksPerNode(),
+                    slurm.timeLimitMinutes() == null ? null : Duration.ofMinutes(slurm.timeLimitMinutes()),
+                    slurm.rendezvousPort(), slurm.gpusPerNode(), null, null);
+        } catch (IllegalArgumentException e) {
+            throw new LaunchException("the train.slurm settings do not fit together: " + e.getMessage());
+        }
         return new SlurmLauncher(settings, () -> slurm.jwt().get().reveal());
     }
 

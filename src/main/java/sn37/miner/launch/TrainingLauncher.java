@@ -19,10 +19,25 @@ public interface TrainingLauncher {
      */
     Optional<JobHandle> find(String jobName) throws IOException;
 
+    /**
+     * Trainer processes per torchrun agent for a run that asked for {@code requested} ({@code --nproc_per_node}):
+     * a launcher that allocates GPUs runs one process per GPU.
+     *
+     * @throws LaunchException when {@code requested} contradicts what the launcher allocates
+     */
+    default int nprocPerNode(int requested) throws LaunchException {
+        return requested;
+    }
+
     /** Submits the job; returns once the launcher has accepted it (it may still be pending). */
     JobHandle submit(JobRequest request) throws IOException;
 
-    /** Where the job stands now. */
+    /**
+     * Where the job stands now.
+     *
+     * @throws LaunchException whose {@link LaunchException#jobGone()} is true when the launcher has forgotten the
+     *     job: it ended long ago, and its job directory tells how
+     */
     JobState state(JobHandle job) throws IOException;
 
     /**

@@ -20,7 +20,8 @@ final class LaunchConfig {
         LaunchSettings.Slurm slurm = new LaunchSettings.Slurm(s.get("train.slurm.url"), s.get("train.slurm.user"),
                 s.get("train.slurm.partition"), s.getInt("train.slurm.tasks-per-node", 1, 1024),
                 timeLimit.isEmpty() ? null : s.getInt("train.slurm.time-limit-minutes", 1, 525_600),
-                s.getInt("train.slurm.rendezvous-port", 1, 65_535), env.get("SLURM_JWT").map(Secret::of));
+                s.getInt("train.slurm.rendezvous-port", 1, 65_535), s.getInt("train.slurm.gpus-per-node", 0, 1024),
+                env.get("SLURM_JWT").map(Secret::of));
         String memory = s.get("train.device-memory-gib");
         return new LaunchSettings(s.path("train.torch.python"), s.path("train.torch.trainer-dir"),
                 s.get("train.job-root").isEmpty() ? Optional.empty() : Optional.of(s.path("train.job-root")), slurm,

@@ -17,6 +17,7 @@ import sn37.miner.config.Json;
 import sn37.miner.launch.JobHandle;
 import sn37.miner.launch.JobRequest;
 import sn37.miner.launch.JobState;
+import sn37.miner.launch.LaunchException;
 import sn37.miner.launch.LaunchSettings;
 import sn37.miner.launch.Launchers;
 import sn37.miner.launch.TrainingLauncher;
@@ -56,8 +57,12 @@ final class TorchTrain {
     record Job(Path startModel, Path tokenizerDir, List<ChatExample> examples, long padId, TrainConfig config,
             Dtype dtype, Path work, Path best) {}
 
-    /** A job to watch: the launcher's handle and where its progress events begin. */
-    private record Watched(JobHandle handle, long progressOffset) {}
+    /**
+     * A job to watch: the launcher's handle and where its progress events begin.
+     *
+     * @param ended how it ended, when it ended complete before this attempt looked; null while it runs
+     */
+    private record Watched(JobHandle handle, long progressOffset, JobState ended) {}
 
     private final LaunchSettings settings;
     private final Duration poll;
@@ -88,7 +93,12 @@ final class TorchTrain {
         Watched job = earlierJob(ctx, launcher, dir).orElse(null);
         if (job == null) job = submit(ctx, launcher, launch, dir, in);
         TorchProgress progress = new TorchProgress(ctx, dir, job.progressOffset());
-        JobState end = watch(ctx, launcher, job.handle(), dir, progress);
+        JobState end = job.ended();
+        if (end == null) {
+            end = watch(ctx, launcher, job.handle(), dir, progress);
+        } else {
+            progress.read();
+        }
         return finish(ctx, in, dir, launcher, job.handle(), end, progress);
     }
 
@@ -121,16 +131,23 @@ final class TorchTrain {
             }
         }
         if (handle.isEmpty() || !handle.get().launcher().equals(launcher.name())) return Optional.empty();
-        JobState state = launcher.state(handle.get());
-        Watched watched = new Watched(handle.get(), request.path("progressOffset").asLong(0));
+        long offset = request.path("progressOffset").asLong(0);
+        JobState state;
+        try {
+            state = launcher.state(handle.get());
+        } catch (LaunchException e) {
+            if (!e.jobGone()) throw e;
+            // The orchestrator was away longer than the launcher remembers ended jobs: the job directory tells how.
+            state = new JobState(JobState.Phase.FAILED, null, e.getMessage());
+        }
         if (!state.phase().ended()) {
             LOG.info("re-attaching to training job {} ({} id {}), still {}", handle.get().name(), launcher.name(),
                     handle.get().id(), state.phase());
-            return Optional.of(watched);
+            return Optional.of(new Watched(handle.get(), offset, null));
         }
         if (complete(dir)) {
             LOG.info("training job {} ended while no one watched it; its result is complete", handle.get().name());
-            return Optional.of(watched);
+            return Optional.of(new Watched(handle.get(), offset, new JobState(JobState.Phase.SUCCEEDED, null, null)));
         }
         LOG.info("training job {} ended without finishing ({}): a new job continues from its last checkpoint",
                 handle.get().name(), state.reason() != null ? state.reason() : state.phase());
@@ -150,7 +167,8 @@ final class TorchTrain {
             throws IOException {
         RunParams p = ctx.params();
         Path trainer = trainerScript(launch);
-        TrainMemoryCheck.require(p, launch, in.startModel(), in.examples(), in.config().sequenceLength());
+        int nproc = launcher.nprocPerNode(p.nprocPerNode());
+        TrainMemoryCheck.require(p, nproc, launch, in.startModel(), in.examples(), in.config().sequenceLength());
         Path startModel = launch.jobRoot().isPresent() ? StartModelCopy.into(dir, in.startModel()) : in.startModel();
         new JobSpec(startModel, in.padId(), in.config(), p.loraRank(), Train.LORA_ALPHA_PER_RANK * p.loraRank(),
                 p.dtype()).write(dir, in.examples());
@@ -170,12 +188,12 @@ final class TorchTrain {
         environment.put("PYTHONUNBUFFERED", "1");
         if ("cpu".equals(p.device())) environment.put("CUDA_VISIBLE_DEVICES", "");
         JobRequest request = new JobRequest(name, dir.dir(), launch.python(),
-                List.of(trainer.toString(), "--job", dir.job().toString()), p.nnodes(), p.nprocPerNode(),
+                List.of(trainer.toString(), "--job", dir.job().toString()), p.nnodes(), nproc,
                 environment, dir.log());
         // The request as the launcher gets it, and where this job's progress events begin; no secrets.
         ObjectNode intent = Json.mapper().createObjectNode().put("launcher", launcher.name()).put("name", name)
                 .put("jobDir", dir.dir().toString()).put("python", launch.python().toString())
-                .put("nnodes", p.nnodes()).put("nprocPerNode", p.nprocPerNode()).put("log", dir.log().toString())
+                .put("nnodes", p.nnodes()).put("nprocPerNode", nproc).put("log", dir.log().toString())
                 .put("progressOffset", offset);
         request.trainerArgs().forEach(intent.putArray("trainerArgs")::add);
         environment.forEach(intent.putObject("environment")::put);
@@ -183,7 +201,7 @@ final class TorchTrain {
         ctx.effects().intend(key, Json.mapper().writeValueAsString(intent));
         JobHandle handle = launcher.submit(request);
         ctx.effects().confirm(key, Json.mapper().writeValueAsString(handle));
-        return new Watched(handle, offset);
+        return new Watched(handle, offset, null);
     }
 
     private static Path trainerScript(LaunchSettings launch) {

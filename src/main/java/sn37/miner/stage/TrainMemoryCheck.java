@@ -22,11 +22,15 @@ final class TrainMemoryCheck {
 
     private TrainMemoryCheck() {}
 
-    /** Throws a {@link StageException} with the planner's one line when the plan cannot fit. */
-    static MemoryPlan require(RunParams p, LaunchSettings launch, Path startModel, List<ChatExample> examples,
-            int sequenceLength) throws IOException {
+    /**
+     * Throws a {@link StageException} with the planner's one line when the plan cannot fit.
+     *
+     * @param nprocPerNode processes per node as the launcher runs them (one per GPU it allocates)
+     */
+    static MemoryPlan require(RunParams p, int nprocPerNode, LaunchSettings launch, Path startModel,
+            List<ChatExample> examples, int sequenceLength) throws IOException {
         boolean cpu = "cpu".equals(p.device());
-        int worldSize = p.nnodes() * p.nprocPerNode();
+        int worldSize = p.nnodes() * nprocPerNode;
         int longest = examples.stream().mapToInt(ChatExample::length).max().orElse(sequenceLength);
         long scored = examples.stream().mapToLong(e -> e.length() - e.promptLength() + 1L).max().orElse(0);
         PlanRequest request = PlanRequest.torch(ModelShape.read(startModel.resolve(CheckpointDir.CONFIG)),
@@ -38,7 +42,7 @@ final class TrainMemoryCheck {
         MemoryPlan plan = MemoryPlanner.plan(request);
         OptionalLong device = launch.deviceMemoryGib() != null
                 ? OptionalLong.of(launch.deviceMemoryGib() * (1L << 30))
-                : cpu ? DeviceMemory.cpu(p.nprocPerNode()) : DeviceMemory.cuda();
+                : cpu ? DeviceMemory.cpu(nprocPerNode) : DeviceMemory.cuda();
         if (device.isEmpty()) {
             LOG.warn("the memory plan ({} GiB per device) is not checked: this machine cannot tell the devices'"
                     + " memory; set train.device-memory-gib", MemoryPlan.gib(plan.total()));

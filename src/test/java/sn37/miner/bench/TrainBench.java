@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import sn37.miner.model.Dtype;
 import sn37.miner.model.ModelConfig;
 import sn37.miner.model.llama.LlamaConfig;
 import sn37.miner.model.llama.LlamaModel;
@@ -28,9 +29,13 @@ import sn37.miner.train.Trainer;
 /**
  * Tokens per second of {@link Trainer} (forward, backward, clipping, AdamW) on the issue's benchmark
  * Llama, and the process's peak RSS; with {@code --python PY}, the same against transformers'
- * LlamaForCausalLM in PyTorch eager (bench/train_baseline.py), alternating rounds.
+ * LlamaForCausalLM in PyTorch eager (bench/train_baseline.py), alternating rounds. With {@code --trainer torch},
+ * also the project's PyTorch trainer on the same model, examples and hyper-parameters, started as
+ * {@code --trainer torch} starts it ({@link TorchTrainerRound}) once per {@code --nproc} process count: its
+ * tokens/s, launch cost and process-tree memory against the DJL trainer's.
  *
- * <p>Usage: {@code TrainBench [--threads N] [--steps N] [--warmup N] [--rounds N] [--python PY]}
+ * <p>Usage: {@code TrainBench [--threads N] [--steps N] [--warmup N] [--rounds N] [--python PY]
+ * [--trainer djl|torch] [--nproc 1,2] [--trainer-python PY] [--torch-checkpointing true|false]}
  */
 public final class TrainBench {
 
@@ -56,6 +61,10 @@ public final class TrainBench {
         int warmup = 3;
         int rounds = 1;
         String python = null;
+        boolean torch = false;
+        List<Integer> nprocs = List.of(1, 2);
+        Path trainerPython = null;
+        boolean checkpointing = true;
         for (int i = 0; i < args.length; i += 2) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             if (value == null) {
@@ -67,20 +76,47 @@ public final class TrainBench {
                 case "--warmup" -> warmup = Integer.parseInt(value);
                 case "--rounds" -> rounds = Integer.parseInt(value);
                 case "--python" -> python = value;
-                default -> throw new IllegalArgumentException("unknown argument '" + args[i]
-                        + "': expected --threads N, --steps N, --warmup N, --rounds N or --python PY");
+                case "--trainer" -> torch = switch (value) {
+                    case "torch" -> true;
+                    case "djl" -> false;
+                    default -> throw new IllegalArgumentException("--trainer must be djl or torch, got '" + value
+                            + "'");
+                };
+                case "--nproc" -> nprocs = Stream.of(value.split(",")).map(Integer::parseInt).toList();
+                case "--trainer-python" -> trainerPython = Path.of(value);
+                case "--torch-checkpointing" -> checkpointing = Boolean.parseBoolean(value);
+                default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "': expected"
+                        + " --threads N, --steps N, --warmup N, --rounds N, --python PY, --trainer djl|torch,"
+                        + " --nproc 1,2, --trainer-python PY or --torch-checkpointing true|false");
             }
         }
         Engine.getEngine("PyTorch");
         JniUtils.setNumThreads(threads);
         JniUtils.setNumInteropThreads(threads);
         ObjectMapper json = new ObjectMapper();
+        Setup setup = Setup.of(steps, warmup);
+        Path startModel = null;
+        if (torch) {
+            trainerPython = trainerPython != null ? trainerPython : TorchTrainerRound.defaultPython();
+            startModel = setup.startModel();
+        }
         List<Double> java = new ArrayList<>();
+        List<Double> javaWall = new ArrayList<>();
         double[] trainingRss = new double[1];
         List<JsonNode> baselines = new ArrayList<>();
+        TorchTrainerRound.Rounds torchRounds = new TorchTrainerRound.Rounds();
         for (int round = 0; round < rounds; round++) {
-            java.add(javaRound(steps, warmup, trainingRss));
+            double[] wall = new double[1];
+            java.add(javaRound(setup, steps, warmup, trainingRss, wall));
+            javaWall.add(wall[0]);
             System.err.printf("round %d: java %.0f tokens/s%n", round + 1, java.get(round));
+            for (int nproc : torch ? nprocs : List.<Integer>of()) {
+                TorchTrainerRound.Result r = TorchTrainerRound.run(trainerPython, Path.of("trainer").toAbsolutePath(),
+                        startModel, setup.examples(), setup.config(), nproc, threads, warmup, steps, checkpointing);
+                torchRounds.add(r);
+                System.err.printf("round %d: torch trainer, %d process%s: %.0f tokens/s, launch %.1f s%n", round + 1,
+                        nproc, nproc == 1 ? "" : "es", r.tokensPerS(), r.launchS());
+            }
             if (python != null) {
                 JsonNode baseline = pythonRound(json, python, steps, warmup, threads);
                 baselines.add(baseline);
@@ -119,29 +155,61 @@ public final class TrainBench {
             ratios.forEach(pairs::add);
             out.put("ratio_vs_baseline", median(ratios));
         }
+        if (torch) {
+            out.put("djl_wall_s", median(javaWall));
+            out.set("torch", torchRounds.json(json, median(java), median(javaWall)));
+            out.put("torch_python", trainerPython.toString());
+            out.put("torch_gradient_checkpointing", checkpointing);
+            deleteTree(startModel.getParent());
+        }
         stdout.println(json.writeValueAsString(out));
     }
 
-    /** Tokens per second of the timed steps of one training run in this JVM. */
-    static double javaRound(int steps, int warmup, double[] peakRss) throws IOException {
-        ObjectNode raw = new ObjectMapper().createObjectNode();
-        raw.putArray("architectures").add(LlamaConfig.LLAMA);
-        raw.put("vocab_size", VOCAB).put("hidden_size", HIDDEN).put("intermediate_size", INTERMEDIATE)
-                .put("num_hidden_layers", LAYERS).put("num_attention_heads", HEADS).put("num_key_value_heads", KV_HEADS)
-                .put("max_position_embeddings", SEQ).put("tie_word_embeddings", false);
-        LlamaConfig config = LlamaConfig.from(new ModelConfig(raw));
-        SplittableRandom random = new SplittableRandom(1);
-        List<ChatExample> examples = new ArrayList<>();
-        for (int i = 0; i < (steps + warmup) * BATCH; i++) {
-            long[] ids = random.longs(SEQ, 0, VOCAB).toArray();
-            examples.add(new ChatExample(ids, 1)); // every next token scored
+    /**
+     * The benchmark's model, examples and hyper-parameters, the same for every trainer.
+     *
+     * @param examples random ids, every next token scored (the loss on every token, as model(ids, labels=ids))
+     */
+    record Setup(LlamaConfig model, List<ChatExample> examples, TrainConfig config) {
+        static Setup of(int steps, int warmup) {
+            ObjectNode raw = new ObjectMapper().createObjectNode();
+            raw.putArray("architectures").add(LlamaConfig.LLAMA);
+            raw.put("model_type", "llama");
+            raw.put("vocab_size", VOCAB).put("hidden_size", HIDDEN).put("intermediate_size", INTERMEDIATE)
+                    .put("num_hidden_layers", LAYERS).put("num_attention_heads", HEADS)
+                    .put("num_key_value_heads", KV_HEADS).put("max_position_embeddings", SEQ)
+                    .put("tie_word_embeddings", false);
+            SplittableRandom random = new SplittableRandom(1);
+            List<ChatExample> examples = new ArrayList<>();
+            for (int i = 0; i < (steps + warmup) * BATCH; i++) {
+                examples.add(new ChatExample(random.longs(SEQ, 0, VOCAB).toArray(), 1));
+            }
+            TrainConfig train = new TrainConfig(1e-4, 0.01, 0.9, 0.999, 1e-8, 1, BATCH, -1, steps + warmup,
+                    1_000_000, 0, 1.0, 0, 0.1, SEQ, 1);
+            return new Setup(LlamaConfig.from(new ModelConfig(raw)), examples, train);
         }
+
+        LlamaModel initialModel() {
+            return LlamaWeights.initialize(model, 0, Device.cpu());
+        }
+
+        /** The initial model as an HF directory (float32), for the PyTorch trainer; in a temp folder. */
+        Path startModel() throws IOException {
+            Path dir = Files.createTempDirectory("train-bench-model-").resolve("start");
+            try (LlamaModel initial = initialModel()) {
+                LlamaWeights.save(initial, dir, Dtype.F32, null);
+            }
+            return dir;
+        }
+    }
+
+    /** Tokens per second of the timed steps of one training run in this JVM; {@code wall[0]}: the whole run, s. */
+    static double javaRound(Setup setup, int steps, int warmup, double[] peakRss, double[] wall) throws IOException {
         Path checkpoints = Files.createTempDirectory("train-bench-");
         long[] timing = new long[2];
-        try (LlamaModel model = LlamaWeights.initialize(config, 0, Device.cpu())) {
-            TrainConfig train = new TrainConfig(1e-4, 0.01, 0.9, 0.999, 1e-8, 1, BATCH, -1, steps + warmup, 1_000_000, 0,
-                    1.0, 0, 0.1, SEQ, 1);
-            new Trainer(model, examples, 0, train, checkpoints, (m, loss) -> { }, r -> {
+        long started = System.nanoTime();
+        try (LlamaModel model = setup.initialModel()) {
+            new Trainer(model, setup.examples(), 0, setup.config(), checkpoints, (m, loss) -> { }, r -> {
                 if (r.step() == warmup) {
                     timing[0] = System.nanoTime();
                 } else if (r.step() == warmup + steps) {
@@ -150,13 +218,18 @@ public final class TrainBench {
                 }
             }).run(() -> false);
         } finally {
-            try (Stream<Path> walk = Files.walk(checkpoints)) {
-                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
+            wall[0] = (System.nanoTime() - started) / 1e9;
+            deleteTree(checkpoints);
         }
         return (double) steps * BATCH * SEQ / ((timing[1] - timing[0]) / 1e9);
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     static JsonNode pythonRound(ObjectMapper json, String python, int steps, int warmup, int threads)

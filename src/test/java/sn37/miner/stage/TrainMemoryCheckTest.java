@@ -40,7 +40,7 @@ class TrainMemoryCheckTest {
         LaunchSettings launch = new LaunchSettings(dir.resolve("python"), dir, java.util.Optional.empty(),
                 LaunchSettings.local(dir).slurm(), 48);
         StageException e = assertThrows(StageException.class, () -> TrainMemoryCheck.require(
-                params("{\"trainer\": \"torch\", \"device\": \"cuda\"}"), launch, competition4Model(),
+                params("{\"trainer\": \"torch\", \"device\": \"cuda\"}"), 1, launch, competition4Model(),
                 examples(16_384, 16_000), 16_384));
         assertTrue(e.getMessage().startsWith("the plan ("), e.getMessage());
         assertTrue(e.getMessage().contains("48.0 GiB"), e.getMessage());
@@ -53,7 +53,7 @@ class TrainMemoryCheckTest {
         LaunchSettings launch = new LaunchSettings(dir.resolve("python"), dir, java.util.Optional.empty(),
                 LaunchSettings.local(dir).slurm(), 48);
         var plan = TrainMemoryCheck.require(params("{\"trainer\": \"torch\", \"device\": \"cuda\", \"lora_rank\": 16}"),
-                launch, competition4Model(), examples(16_384, 4_000), 16_384);
+                1, launch, competition4Model(), examples(16_384, 4_000), 16_384);
         assertTrue(plan.total() < 48L << 30);
     }
 }

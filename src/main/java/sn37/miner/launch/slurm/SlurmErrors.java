@@ -15,6 +15,12 @@ final class SlurmErrors {
     /** slurm_errno.h: invalid partition name, no default partition, group not allowed, part config unavailable,
      * partition not available, association not allowed on the partition. */
     private static final Set<Integer> PARTITION = Set.of(2000, 2001, 2003, 2015, 2070, 2130);
+    /**
+     * slurm_errno.h: requested node configuration unavailable, invalid GRES, invalid GRES type, unsupported GRES;
+     * and slurmrestd's parse failure (9001), all that 22.05's slurmrestd answers when the GPU request fails its own
+     * check against the cluster's GresTypes ({@code slurm_opt_create_job_desc}, error only in its log).
+     */
+    private static final Set<Integer> GPU_REQUEST = Set.of(2014, 2072, 2119, 2122, 9001);
 
     /** One entry of an answer's {@code errors}; v0.0.38's submit calls the number {@code error_code}. */
     record SlurmError(int number, String error, String description, String source) {
@@ -77,6 +83,18 @@ final class SlurmErrors {
                     + hint + (hint.isEmpty() ? "; check slurmrestd's and slurmctld's logs" : ""));
         }
         return new SlurmException(Kind.REFUSED, "Slurm refused " + what + " (HTTP " + status + "): " + said + hint);
+    }
+
+    static SlurmException gpus(int gpusPerNode, String partition, String job, List<SlurmError> errors) {
+        String which = partition == null ? "the default partition" : "partition '" + partition + "'";
+        return new SlurmException(Kind.GPUS, "Slurm refused job " + job + ", which asks for " + gpusPerNode
+                + " GPUs per node in " + which + ": " + text(errors) + "; the cluster has no such GPUs there"
+                + " (sinfo -o '%P %G' lists each partition's GPUs): set train.slurm.gpus-per-node to what a node has,"
+                + " or to 0 for a CPU job");
+    }
+
+    static boolean isGpuRequest(List<SlurmError> errors) {
+        return errors.stream().anyMatch(e -> GPU_REQUEST.contains(e.number()));
     }
 
     static boolean isPartition(List<SlurmError> errors) {

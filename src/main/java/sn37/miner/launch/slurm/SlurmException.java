@@ -14,6 +14,8 @@ public class SlurmException extends LaunchException {
         AUTH,
         /** Slurm refused the job's partition. */
         PARTITION,
+        /** Slurm refused the job's GPU request: the cluster or partition has no such GPUs. */
+        GPUS,
         /** Slurm refused the request for another reason it gave. */
         REFUSED,
         /** slurmctld no longer knows the job: it ended longer ago than the cluster's MinJobAge. */
@@ -38,5 +40,10 @@ public class SlurmException extends LaunchException {
 
     public Kind kind() {
         return kind;
+    }
+
+    @Override
+    public boolean jobGone() {
+        return kind == Kind.JOB_GONE;
     }
 }

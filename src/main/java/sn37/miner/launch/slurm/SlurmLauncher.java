@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import sn37.miner.launch.JobHandle;
 import sn37.miner.launch.JobRequest;
 import sn37.miner.launch.JobState;
+import sn37.miner.launch.LaunchException;
 import sn37.miner.launch.TrainingLauncher;
 import sn37.miner.launch.slurm.SlurmException.Kind;
 
@@ -42,7 +43,18 @@ public final class SlurmLauncher implements TrainingLauncher {
     }
 
     @Override
-    public JobHandle submit(JobRequest request) throws SlurmException {
+    public int nprocPerNode(int requested) throws LaunchException {
+        return settings.nprocPerNode(requested);
+    }
+
+    /** @throws LaunchException when the request's processes per agent are not one per GPU the job asks for */
+    @Override
+    public JobHandle submit(JobRequest request) throws LaunchException {
+        if (settings.nprocPerNode(request.nprocPerNode()) != request.nprocPerNode()) {
+            throw new LaunchException("job " + request.name() + " runs " + request.nprocPerNode() + " processes per"
+                    + " torchrun agent, but asks Slurm for " + settings.gpusPerNode() + " GPUs per node over "
+                    + settings.tasksPerNode() + " agents: one process per GPU");
+        }
         int perNode = settings.tasksPerNode();
         int nodes = (request.nnodes() + perNode - 1) / perNode;
         Map<String, String> environment = new LinkedHashMap<>(settings.environment());
@@ -63,9 +75,9 @@ public final class SlurmLauncher implements TrainingLauncher {
 
     /**
      * Cancels the job: Slurm sends SIGTERM to every process of the job, then SIGKILL after KillWait. The trainer's
-     * processes get no grace, though: srun, which slurmrestd's cancel signals too, answers SIGTERM by sending
-     * SIGKILL to its tasks at once (Slurm 22.05 {@code srun_job.c}, {@code _srun_signal_mgr}). For a checkpoint,
-     * stop the trainer through its stop file first and cancel only what does not end by itself.
+     * processes may get no grace, though: srun, which slurmrestd's cancel signals too, answers SIGTERM by sending
+     * SIGKILL to its tasks (Slurm 22.05 {@code srun_job.c}, {@code _srun_signal_mgr}), racing the trainer's own
+     * stop. For a checkpoint, stop the trainer through its stop file first and cancel only what does not end.
      */
     @Override
     public void cancel(JobHandle job) throws SlurmException {

@@ -87,6 +87,9 @@ public final class SlurmRestClient {
         if (SlurmErrors.isPartition(reply.errors())) {
             throw SlurmErrors.partition(spec.partition(), spec.name(), reply.errors());
         }
+        if (spec.gpusPerNode() > 0 && SlurmErrors.isGpuRequest(reply.errors())) {
+            throw SlurmErrors.gpus(spec.gpusPerNode(), spec.partition(), spec.name(), reply.errors());
+        }
         throw SlurmErrors.failed(reply.status(), "the submit of job " + spec.name(), reply.user(), reply.errors());
     }
 

@@ -3,6 +3,7 @@ package sn37.miner.launch.slurm;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import sn37.miner.launch.LaunchException;
 
 /**
  * Where and how jobs go to a Slurm cluster. Holds no secret: the token comes separately, from the environment.
@@ -46,6 +47,10 @@ public record SlurmSettings(URI url, String user, String partition, int tasksPer
         if (gpusPerNode < 0) {
             throw new IllegalArgumentException("GPUs per node must be 0 or more, got " + gpusPerNode);
         }
+        if (gpusPerNode % tasksPerNode != 0) {
+            throw new IllegalArgumentException("the " + gpusPerNode + " GPUs per node do not split evenly over "
+                    + tasksPerNode + " torchrun agents (tasks) per node");
+        }
         environment = Map.copyOf(environment == null ? DEFAULT_ENVIRONMENT : environment);
         requestTimeout = requestTimeout == null ? DEFAULT_REQUEST_TIMEOUT : requestTimeout;
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
@@ -82,6 +87,25 @@ public record SlurmSettings(URI url, String user, String partition, int tasksPer
     public SlurmSettings withRequestTimeout(Duration timeout) {
         return new SlurmSettings(url, user, partition, tasksPerNode, timeLimit, rendezvousPort, gpusPerNode,
                 environment, timeout);
+    }
+
+    /**
+     * Trainer processes per torchrun agent: with GPUs asked for, one per GPU ({@link #gpusPerNode} over the
+     * {@link #tasksPerNode} agents of a node); else {@code requested}.
+     *
+     * @param requested the run's {@code --nproc_per_node}; with GPUs, its default 1 or the per-GPU count
+     */
+    public int nprocPerNode(int requested) throws LaunchException {
+        if (gpusPerNode == 0) {
+            return requested;
+        }
+        int perAgent = gpusPerNode / tasksPerNode;
+        if (requested != 1 && requested != perAgent) {
+            throw new LaunchException("--nproc_per_node " + requested + " does not fit the " + gpusPerNode
+                    + " GPUs per node the Slurm job asks for (" + perAgent + " per torchrun agent, one process per"
+                    + " GPU): leave --nproc_per_node out, or change train.slurm.gpus-per-node");
+        }
+        return perAgent;
     }
 
     /** The time limit in whole minutes (Slurm's unit), or null. */

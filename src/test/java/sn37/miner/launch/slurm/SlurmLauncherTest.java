@@ -113,6 +113,24 @@ class SlurmLauncherTest {
     }
 
     @Test
+    void aGpuRequestToAClusterWithoutGpusIsRefusedAtSubmit() throws Exception {
+        Path dir = cluster.newJobDir("gpus");
+        SlurmSettings settings = new SlurmSettings(cluster.restUrl(), SlurmCluster.JOB_USER, SlurmCluster.PARTITION,
+                1, Duration.ofMinutes(10), 0, 2, null, null);
+        SlurmLauncher launcher = new SlurmLauncher(settings, () -> token);
+        JobRequest request = new JobRequest("sn37-gpus-a1", dir, program(dir, "#!/bin/sh\ntrue\n"), List.of(), 1,
+                launcher.nprocPerNode(1), Map.of(), dir.resolve("train.log"));
+
+        SlurmException e = assertThrows(SlurmException.class, () -> launcher.submit(request));
+
+        assertEquals(SlurmException.Kind.GPUS, e.kind());
+        assertEquals("Slurm refused job sn37-gpus-a1, which asks for 2 GPUs per node in partition 'debug': Failure"
+                + " during parsing; the cluster has no such GPUs there (sinfo -o '%P %G' lists each partition's GPUs):"
+                + " set train.slurm.gpus-per-node to what a node has, or to 0 for a CPU job", e.getMessage());
+        assertEquals(Optional.empty(), launcher.find("sn37-gpus-a1"), "no job waits for GPUs that never come");
+    }
+
+    @Test
     void aJobSlurmForgotIsReportedGone() {
         SlurmException e = assertThrows(SlurmException.class, () -> launcher(SlurmCluster.JOB_USER, token)
                 .state(new JobHandle("slurm", "987654", "sn37-old-a1")));
