@@ -10,7 +10,9 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
 import sn37.miner.config.PipelineSettings;
+import sn37.miner.run.ProgressLog;
 import sn37.miner.run.RunStore;
+import sn37.miner.stage.Progress;
 import sn37.miner.stage.RunParams;
 import sn37.miner.stage.RunPreflight;
 import sn37.miner.stage.Stage;
@@ -28,16 +30,17 @@ final class PipelineConfiguration implements CamelConfiguration {
     /** Null when the process serves no HTTP API (the CLI's one-shot mode). */
     private final ApiReadiness api;
     private final RunPreflight preflight;
+    private final ProgressLog progressLog;
     private RunQueue queue;
     /** Forwards to whatever the process shows progress on (the CLI's bar); nothing by default. */
-    private volatile sn37.miner.stage.Progress sink = sn37.miner.stage.Progress.NONE;
-    private final sn37.miner.stage.Progress progress = (stage, done, total, detail) ->
-            sink.report(stage, done, total, detail);
+    private volatile Progress sink = Progress.NONE;
+    private final Progress progress = event -> sink.report(event);
 
     PipelineConfiguration(PipelineSettings settings, RunStore store, List<Stage> stages, RunParams scheduleParams,
             ScheduledExecutorService heartbeats, String owner, ProcessStop stop, ApiReadiness api,
-            RunPreflight preflight) {
+            RunPreflight preflight, ProgressLog progressLog) {
         this.settings = settings;
+        this.progressLog = progressLog;
         this.store = store;
         this.stages = stages;
         this.scheduleParams = scheduleParams;
@@ -62,7 +65,7 @@ final class PipelineConfiguration implements CamelConfiguration {
         r.bind("runFlow", new RunFlow(store, settings, installed, stop));
         Map<String, Stage> byName = new LinkedHashMap<>();
         for (Stage s : stages) byName.put(s.name(), s);
-        r.bind("runApi", new RunApi(store, queue, byName));
+        r.bind("runApi", new RunApi(store, queue, byName, progressLog));
         r.bind("apiErrors", new ApiErrors());
         r.bind("apiAuth", new ApiAuth(settings));
         r.bind("dashboardFiles", new DashboardFiles());
@@ -71,7 +74,7 @@ final class PipelineConfiguration implements CamelConfiguration {
         Duration beat = settings.heartbeat();
         for (Stage s : stages) {
             r.bind(s.name() + "-stage", new StageStep(s, store, settings.workDir(), installed, owner, heartbeats, beat,
-                    progress, stop));
+                    progress, progressLog, stop));
         }
         // routes name every stage of the pipeline; one this build (or a test) lacks fails the run with its name
         for (String name : StageNames.ORDER) {
@@ -83,7 +86,7 @@ final class PipelineConfiguration implements CamelConfiguration {
         }
     }
 
-    void progressTo(sn37.miner.stage.Progress target) {
+    void progressTo(Progress target) {
         this.sink = target;
     }
 

@@ -39,8 +39,8 @@ class CancelDuringTrainTest {
         try (TestServer t = TestServer.start(settings, stages)) {
             AtomicReference<String> runId = new AtomicReference<>();
             // The cancel arrives through the API while step 3 is reported: the stage sees it at its next step.
-            t.server.showProgress((stage, done, total, detail) -> {
-                if (stage.equals("train") && done == 3 && runId.get() != null
+            t.server.showProgress(p -> {
+                if (p.stage().equals("train") && p.done() == 3 && runId.get() != null
                         && t.server.store().get(runId.get()).attempt() == 1) {
                     try {
                         HttpResponseAssert.accepted(t.post("/api/runs/" + runId.get() + "/cancel", ""));
