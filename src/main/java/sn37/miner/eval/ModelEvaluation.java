@@ -39,6 +39,11 @@ public final class ModelEvaluation {
 
     public static Report run(LanguageModel model, PromptEncoder encoder, List<McSample> samples, Plan plan,
             BooleanSupplier cancelled) {
+        return run(model, encoder, samples, plan, cancelled, EvalProgress.NONE);
+    }
+
+    public static Report run(LanguageModel model, PromptEncoder encoder, List<McSample> samples, Plan plan,
+            BooleanSupplier cancelled, EvalProgress progress) {
         int sequenceLength = plan.competition().constraints().sequenceLength();
         Map<String, CompositeScore.Raw> raws = new LinkedHashMap<>();
         MultipleChoice.Result mc = null;
@@ -46,7 +51,7 @@ public final class ModelEvaluation {
             switch (task.name()) {
                 case MMLU -> {
                     mc = MultipleChoice.run(model, encoder, samples, sequenceLength, plan.dtype(), plan.batchSize(),
-                            cancelled);
+                            cancelled, done -> progress.scored(task.name(), done, samples.size()));
                     raws.put(task.name(), CompositeScore.Raw.of(mc.deviation(), samples.size()));
                 }
                 case WORD_SORTING -> {
@@ -58,8 +63,9 @@ public final class ModelEvaluation {
                         raws.put(task.name(), CompositeScore.Raw.of(Double.POSITIVE_INFINITY, 0));
                         continue;
                     }
-                    raws.put(task.name(), CompositeScore.Raw.of(ReferenceLoss.run(model, sorting, plan.dtype()),
-                            sorting.size()));
+                    List<ReferenceLoss.Sample> scoring = sorting;
+                    raws.put(task.name(), CompositeScore.Raw.of(ReferenceLoss.run(model, sorting, plan.dtype(),
+                            done -> progress.scored(task.name(), done, scoring.size())), sorting.size()));
                 }
                 default -> raws.put(task.name(), CompositeScore.Raw.skipped(task.name()
                         + " data is not fetched by this miner; scored on the other tasks with renormalised weights"));

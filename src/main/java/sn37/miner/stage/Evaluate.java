@@ -180,7 +180,8 @@ public final class Evaluate implements Stage {
         try (open) {
             report = ModelEvaluation.run(open.model(), open.encoder(), samples, new ModelEvaluation.Plan(competition,
                     dtype, options.batchSize(), BigInteger.valueOf(p.seed()), options.wordSortingSamples()),
-                    ctx::cancelRequested);
+                    ctx::cancelRequested, (task, done, total) -> ctx.progress().report(ProgressEvent.samples(name(),
+                            writeResults ? task : task + " (incumbent)", done, total)));
         }
         MultipleChoice.Result mc = report.multipleChoice();
         String resultsPath = null;
