@@ -15,10 +15,12 @@ import sn37.miner.stage.ProgressEvent;
  * most one per tenth of the work, so long work shows it is moving without flooding a file.
  */
 final class ProgressBar implements Progress {
-    private static final int WIDTH = 24;
+    private static final int WIDTH = 20;
     /** Longer lines wrap on an 80-column terminal, and a wrapped line cannot be redrawn in place. */
     private static final int MAX_LINE = 79;
     private static final String ERASE_TO_END = "\033[K";
+    /** Redraws closer together than this are skipped: ten a second reads as live, and a slow link keeps up. */
+    private static final long REDRAW_NANOS = 100_000_000L;
 
     private final PrintStream out;
     private final boolean terminal;
@@ -26,6 +28,7 @@ final class ProgressBar implements Progress {
     private long lastDecile = -1;
     /** The bar now on the terminal's last line, not yet ended by a newline; null when there is none. */
     private String shown;
+    private long drawnAt;
 
     ProgressBar(PrintStream out, boolean terminal) {
         this.out = out;
@@ -39,15 +42,18 @@ final class ProgressBar implements Progress {
             lastStage = e.stage();
             lastDecile = -1;
         }
-        String line = render(e);
         if (terminal) {
+            long now = System.nanoTime();
+            if (shown != null && !e.isComplete() && now - drawnAt < REDRAW_NANOS) return;
+            String line = render(e);
             out.print("\r" + line + ERASE_TO_END);
             shown = line;
+            drawnAt = now;
             if (e.isComplete()) endLine();
         } else {
             long decile = e.total() > 0 ? e.done() * 10 / e.total() : e.done();
             if (decile != lastDecile) {
-                out.println(line);
+                out.println(render(e));
                 lastDecile = decile;
             }
         }
@@ -93,6 +99,12 @@ final class ProgressBar implements Progress {
     }
 
     static String render(ProgressEvent e) {
+        String line = render(e, true);
+        if (line.length() > MAX_LINE) line = render(e, false); // the speed goes first: the ETA says more
+        return line.length() <= MAX_LINE ? line : line.substring(0, MAX_LINE - 1) + "…";
+    }
+
+    private static String render(ProgressEvent e, boolean speed) {
         StringBuilder sb = new StringBuilder(String.format("%-10s ", e.stage()));
         if (e.total() > 0) {
             int filled = (int) Math.min(WIDTH, Math.max(0, e.done()) * WIDTH / e.total());
@@ -100,13 +112,15 @@ final class ProgressBar implements Progress {
         }
         sb.append(count(e));
         if (e.isStep()) {
-            if (e.loss() != null) sb.append(String.format(Locale.ROOT, "  loss %.4f", e.loss()));
-            if (e.tokensPerSecond() != null) sb.append(String.format(Locale.ROOT, "  %.0f tok/s", e.tokensPerSecond()));
+            if (e.loss() != null) sb.append(String.format(Locale.ROOT, " loss %.4f", e.loss()));
+            if (speed && e.tokensPerSecond() != null) {
+                sb.append(String.format(Locale.ROOT, " %.0f tok/s", e.tokensPerSecond()));
+            }
         } else if (e.task() != null && !e.task().isEmpty()) {
-            sb.append("  ").append(e.task());
+            sb.append(' ').append(e.task());
         }
-        if (e.etaSeconds() != null && !e.isComplete()) sb.append("  ETA ").append(clock(e.etaSeconds()));
-        return sb.length() <= MAX_LINE ? sb.toString() : sb.substring(0, MAX_LINE - 1) + "…";
+        if (e.etaSeconds() != null && !e.isComplete()) sb.append(" ETA ").append(clock(e.etaSeconds()));
+        return sb.toString();
     }
 
     private static String count(ProgressEvent e) {

@@ -15,13 +15,21 @@ class ProgressBarTest {
 
     @Test
     void rendersAFilledBarWithCountsLossSpeedAndEta() {
-        assertEquals("train      [############............] 5/10  loss 1.2346  1280 tok/s  ETA 1:05",
+        assertEquals("train      [##########..........] 5/10 loss 1.2346 1280 tok/s ETA 1:05",
                 ProgressBar.render(step(5, 10, 65.0)));
-        assertEquals("train      42  loss 1.2346  1280 tok/s", ProgressBar.render(step(42, -1, null)));
-        assertEquals("evaluate   [######..................] 10/40  SYNTHETIC_MMLU  ETA 1:02:03",
+        assertEquals("train      42 loss 1.2346 1280 tok/s", ProgressBar.render(step(42, -1, null)));
+        assertEquals("evaluate   [#####...............] 10/40 SYNTHETIC_MMLU ETA 1:02:03",
                 ProgressBar.render(ProgressEvent.samples("evaluate", "SYNTHETIC_MMLU", 10, 40).withEta(3723.0)));
-        assertEquals("upload     [############............] 1.5/3.0 MB  model files",
+        assertEquals("upload     [##########..........] 1.5/3.0 MB model files",
                 ProgressBar.render(ProgressEvent.bytes("upload", "model files", 1_500_000, 3_000_000)));
+    }
+
+    @Test
+    void aLineTooLongForAnEightyColumnTerminalDropsTheSpeedFirst() {
+        String line = ProgressBar.render(ProgressEvent.step("train", 12345, 100000, 1, 11.5, 1e-3, 0.5, 123456.0)
+                .withEta(360000.0));
+        assertEquals("train      [##..................] 12345/100000 loss 11.5000 ETA 100:00:00", line);
+        assertTrue(line.length() < 80);
     }
 
     @Test
@@ -43,7 +51,7 @@ class ProgressBarTest {
         bar.report(step(2, 2, 0.0));
         String out = bytes.toString(StandardCharsets.UTF_8);
         assertEquals(2, out.chars().filter(c -> c == '\r').count());
-        assertTrue(out.endsWith("2/2  loss 1.2346  1280 tok/s\033[K" + System.lineSeparator()), out);
+        assertTrue(out.endsWith("2/2 loss 1.2346 1280 tok/s\033[K" + System.lineSeparator()), out);
     }
 
     @Test
