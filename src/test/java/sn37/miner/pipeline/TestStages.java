@@ -72,11 +72,16 @@ final class TestStages {
      * the losses as the real one does once all {@code total} are reported.
      */
     static final class Stepping implements Stage {
-        final java.util.concurrent.Semaphore steps = new java.util.concurrent.Semaphore(0);
+        final java.util.concurrent.Semaphore steps;
         final int total;
 
         Stepping(int total) {
+            this(total, new java.util.concurrent.Semaphore(0));
+        }
+
+        Stepping(int total, java.util.concurrent.Semaphore steps) {
             this.total = total;
+            this.steps = steps;
         }
 
         static double loss(int step) {
