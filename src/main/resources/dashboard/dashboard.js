@@ -170,7 +170,8 @@
     $('resume-result').textContent = '';
     history.replaceState(null, '', '#run=' + encodeURIComponent(id));
     for (const row of $('runs').tBodies[0].rows) row.classList.toggle('selected', row.dataset.runId === id);
-    follow(id);
+    if (live) live.abort.abort();
+    live = null;
     refreshDetail().catch((e) => showError(e, 'detail'));
   }
 
@@ -178,19 +179,26 @@
 
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+  // Called while the shown run is queued or running; a finished run's curve comes from its recorded outputs.
   function follow(id) {
+    if (live && live.runId === id && !live.ended) return;
     if (live) live.abort.abort();
     live = { runId: id, abort: new AbortController(), lastId: null, steps: [], latest: null, ended: false };
     const mine = live;
     (async () => {
       while (!mine.abort.signal.aborted && !mine.ended) {
+        let wait = 1000;
         try {
           await readStream(mine);
         } catch (e) {
           if (mine.abort.signal.aborted) return;
-          if (e instanceof ApiError) showError(e, 'stream');
+          if (e instanceof ApiError) {
+            showError(e, 'stream');
+            if (e.status === 404) return;
+            wait = 5000; // a token to type, or a server that refuses for now: ask again less often
+          }
         }
-        if (!mine.ended && !mine.abort.signal.aborted) await sleep(1000);
+        if (!mine.ended && !mine.abort.signal.aborted) await sleep(wait);
       }
     })();
   }
@@ -207,7 +215,8 @@
     if (!res.ok) {
       let data = null;
       try { data = await res.json(); } catch (e) { data = null; }
-      throw new ApiError((data && data.error) || `HTTP ${res.status}`, (data && data.detail) || 'progress stream');
+      throw new ApiError((data && data.error) || `HTTP ${res.status}`, (data && data.detail) || 'progress stream',
+        res.status);
     }
     clearError('stream');
     const reader = res.body.getReader();
@@ -363,6 +372,7 @@
     drawScore(evaluate, gate, run.params);
     drawTasks(evaluate);
     drawArtifacts(run.artifacts || []);
+    if (active(run)) follow(run.id);
     drawLive();
   }
 

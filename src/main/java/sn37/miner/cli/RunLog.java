@@ -82,7 +82,7 @@ final class RunLog implements AutoCloseable {
             full.setPattern("%d{HH:mm:ss.SSS} %-5level [%thread] %logger{20} - %msg%n");
             full.start();
             brief.setContext(context);
-            brief.setPattern("%level: %msg%nopex");
+            brief.setPattern("%msg%nopex");
             brief.start();
         }
 
@@ -109,7 +109,9 @@ final class RunLog implements AutoCloseable {
                     addError("cannot write the run's log", e);
                 }
             }
-            if (event.getLevel().isGreaterOrEqual(Level.WARN)) bar.above(brief.doLayout(event).strip());
+            if (event.getLevel().isGreaterOrEqual(Level.WARN)) {
+                bar.above((event.getLevel() == Level.WARN ? "warning: " : "error: ") + brief.doLayout(event).strip());
+            }
         }
 
         @Override
