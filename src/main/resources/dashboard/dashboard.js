@@ -142,7 +142,7 @@
   }
 
   function drawRuns(runs) {
-    $('runs').tBodies[0].replaceChildren(...runs.map((r) => {
+    $('runs').tBodies[0].replaceChildren(...runs.flatMap((r) => {
       const row = el('tr', { 'data-run-id': r.id, class: r.id === selected ? 'selected' : null, tabindex: '0' },
         el('td', { class: 'id', title: r.id }, el('code', {}, r.id.slice(0, 8))),
         el('td', {}, r.kind),
@@ -150,13 +150,19 @@
         el('td', { class: 'num' }, r.attempt),
         el('td', {}, r.trigger),
         el('td', { title: when(r.createdAt) }, when(r.createdAt).slice(5)),
-        el('td', { class: 'num' }, runTook(r)),
-        el('td', { class: 'failure', title: r.lastError || null },
-          r.failedStage ? el('span', { class: 'failed-stage' }, r.failedStage) : null,
-          r.lastError ? el('span', { class: 'error-text' }, r.lastError) : null));
+        el('td', { class: 'num' }, runTook(r)));
       row.addEventListener('click', () => select(r.id));
       row.addEventListener('keydown', (e) => { if (e.key === 'Enter') select(r.id); });
-      return row;
+      const verb = { FAILED: 'failed in', CANCELLED: 'stopped in', REJECTED: 'rejected in' }[r.status];
+      if (!verb || (!r.failedStage && !r.lastError)) return [row];
+      // where and why it stopped, on a line of its own under the run
+      row.classList.add('has-failure');
+      const failure = el('tr', { 'data-failure-of': r.id, class: 'run-failure' + (r.id === selected ? ' selected' : '') },
+        el('td', { colspan: '7', title: r.lastError || null },
+          r.failedStage ? el('span', { class: 'failed-stage' }, verb + ' ' + r.failedStage) : null,
+          r.lastError ? el('span', { class: 'error-text' }, r.lastError) : null));
+      failure.addEventListener('click', () => select(r.id));
+      return [row, failure];
     }));
     $('no-runs').hidden = runs.length > 0;
   }
@@ -169,7 +175,9 @@
     openOutputs.clear();
     $('resume-result').textContent = '';
     history.replaceState(null, '', '#run=' + encodeURIComponent(id));
-    for (const row of $('runs').tBodies[0].rows) row.classList.toggle('selected', row.dataset.runId === id);
+    for (const row of $('runs').tBodies[0].rows) {
+      row.classList.toggle('selected', (row.dataset.runId || row.dataset.failureOf) === id);
+    }
     if (live) live.abort.abort();
     live = null;
     refreshDetail().catch((e) => showError(e, 'detail'));

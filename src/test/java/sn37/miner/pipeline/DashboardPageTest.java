@@ -71,17 +71,17 @@ class DashboardPageTest {
         // reads need the token too: the page loads, says so, and lists the runs once the token is typed
         assertTrue(browser.await("(e => e && !e.hidden && e.textContent)(document.getElementById('error'))", WAIT)
                 .asText().contains("unauthorized"));
-        assertEquals(0, browser.eval("document.querySelectorAll('#runs tbody tr').length").asInt());
+        assertEquals(0, browser.eval("document.querySelectorAll('#runs tbody tr[data-run-id]').length").asInt());
         browser.type("#token", TOKEN);
-        browser.await("document.querySelectorAll('#runs tbody tr').length === 2", WAIT);
-        JsonNode rows = browser.eval("[...document.querySelectorAll('#runs tbody tr')].map(r =>"
+        browser.await("document.querySelectorAll('#runs tbody tr[data-run-id]').length === 2", WAIT);
+        JsonNode rows = browser.eval("[...document.querySelectorAll('#runs tbody tr[data-run-id]')].map(r =>"
                 + " r.dataset.runId + ' ' + r.querySelector('.status').textContent)");
         // newest first
         assertEquals(List.of(failed + " FAILED", succeeded + " SUCCEEDED"), strings(rows));
         // the list says where a run failed and why
-        assertEquals("fetch-data", browser.eval("document.querySelector(\"#runs tr[data-run-id='" + failed
+        assertEquals("failed in fetch-data", browser.eval("document.querySelector(\"#runs tr[data-failure-of='" + failed
                 + "'] .failed-stage\").textContent").asText());
-        assertTrue(browser.eval("document.querySelector(\"#runs tr[data-run-id='" + failed + "'] .error-text\")"
+        assertTrue(browser.eval("document.querySelector(\"#runs tr[data-failure-of='" + failed + "'] .error-text\")"
                 + ".textContent").asText().contains("<img src=x"), "the error, as text");
 
         browser.click("#runs tr[data-run-id='" + succeeded + "']");
@@ -126,8 +126,8 @@ class DashboardPageTest {
         browser.type("#stage-params", "{\"metric\": 0.2, \"avg_loss_upload_threshold\": 0.25}");
         browser.click("#stage-form button[type=submit]");
         String gateRun = browser.await("document.getElementById('error').hidden"
-                + " && document.querySelectorAll('#runs tbody tr').length === 3"
-                + " && document.querySelector('#runs tbody tr').dataset.runId", WAIT).asText();
+                + " && document.querySelectorAll('#runs tbody tr[data-run-id]').length === 3"
+                + " && document.querySelector('#runs tbody tr[data-run-id]').dataset.runId", WAIT).asText();
         browser.await("document.getElementById('run-id').textContent === '" + gateRun + "'", WAIT);
         assertEquals(RunStatus.SUCCEEDED, t.awaitFinished(gateRun, WAIT).status());
         assertEquals("gate", t.server.store().get(gateRun).kind());
