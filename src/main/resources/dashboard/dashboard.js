@@ -1,6 +1,7 @@
-// The run dashboard: reads /api/runs and /api/runs/{id}, draws the loss curve and the score as SVG, and posts
-// resumes and single-stage runs. API data goes into the page only as text nodes and attribute values, never as
-// markup: stage outputs carry user strings (paths, repo names, error messages).
+// The run dashboard: reads /api/runs and /api/runs/{id}, follows the selected run's progress events
+// (/api/runs/{id}/progress/stream, Server-Sent Events read with fetch so the API token goes along), draws the loss
+// curve and the score as SVG, and posts new runs, resumes and single-stage runs. API data goes into the page only as
+// text nodes and attribute values, never as markup: stage outputs carry user strings (paths, repo names, errors).
 'use strict';
 
 (() => {
@@ -13,11 +14,15 @@
   let runsShown = null;      // JSON text of the rows last drawn, to redraw only on change
   let detailShown = null;    // JSON text of the run last drawn
   const openOutputs = new Set(); // "stage#attempt" of the outputs a person has unfolded
+  let shownRun = null;       // the run last drawn on the right
+  // the selected run's progress stream: its training steps as [step, loss], the latest event, where to resume
+  let live = null;
 
   class ApiError extends Error {
-    constructor(title, detail) {
+    constructor(title, detail, status) {
       super(title);
       this.detail = detail;
+      this.status = status;
     }
   }
 
@@ -75,11 +80,16 @@
 
   // ---- API ----
 
-  async function api(method, path, body) {
-    // the token goes with reads too; a POST says it is JSON and carries the header a cross-site form cannot send
-    const headers = { Accept: 'application/json' };
+  function authHeaders(accept) {
+    const headers = { Accept: accept };
     const token = sessionStorage.getItem(TOKEN_KEY);
     if (token) headers.Authorization = 'Bearer ' + token;
+    return headers;
+  }
+
+  async function api(method, path, body) {
+    // the token goes with reads too; a POST says it is JSON and carries the header a cross-site form cannot send
+    const headers = authHeaders('application/json');
     if (method === 'POST') {
       headers['Content-Type'] = 'application/json';
       headers['X-Miner-Request'] = '1';
@@ -101,7 +111,7 @@
       const title = (data && data.error) || `HTTP ${res.status}`;
       let detail = (data && data.detail) || text.slice(0, 300);
       if (res.status === 401) detail += ' (enter the API token at the top right)';
-      throw new ApiError(title, detail);
+      throw new ApiError(title, detail, res.status);
     }
     return data;
   }
@@ -132,7 +142,7 @@
   }
 
   function drawRuns(runs) {
-    $('runs').tBodies[0].replaceChildren(...runs.map((r) => {
+    $('runs').tBodies[0].replaceChildren(...runs.flatMap((r) => {
       const row = el('tr', { 'data-run-id': r.id, class: r.id === selected ? 'selected' : null, tabindex: '0' },
         el('td', { class: 'id', title: r.id }, el('code', {}, r.id.slice(0, 8))),
         el('td', {}, r.kind),
@@ -141,10 +151,18 @@
         el('td', {}, r.trigger),
         el('td', { title: when(r.createdAt) }, when(r.createdAt).slice(5)),
         el('td', { class: 'num' }, runTook(r)));
-      if (r.failedStage) row.title = `failed in ${r.failedStage}: ${r.lastError || ''}`;
       row.addEventListener('click', () => select(r.id));
       row.addEventListener('keydown', (e) => { if (e.key === 'Enter') select(r.id); });
-      return row;
+      const verb = { FAILED: 'failed in', CANCELLED: 'stopped in', REJECTED: 'rejected in' }[r.status];
+      if (!verb || (!r.failedStage && !r.lastError)) return [row];
+      // where and why it stopped, on a line of its own under the run
+      row.classList.add('has-failure');
+      const failure = el('tr', { 'data-failure-of': r.id, class: 'run-failure' + (r.id === selected ? ' selected' : '') },
+        el('td', { colspan: '7', title: r.lastError || null },
+          r.failedStage ? el('span', { class: 'failed-stage' }, verb + ' ' + r.failedStage) : null,
+          r.lastError ? el('span', { class: 'error-text' }, r.lastError) : null));
+      failure.addEventListener('click', () => select(r.id));
+      return [row, failure];
     }));
     $('no-runs').hidden = runs.length > 0;
   }
@@ -157,8 +175,155 @@
     openOutputs.clear();
     $('resume-result').textContent = '';
     history.replaceState(null, '', '#run=' + encodeURIComponent(id));
-    for (const row of $('runs').tBodies[0].rows) row.classList.toggle('selected', row.dataset.runId === id);
+    for (const row of $('runs').tBodies[0].rows) {
+      row.classList.toggle('selected', (row.dataset.runId || row.dataset.failureOf) === id);
+    }
+    if (live) live.abort.abort();
+    live = null;
     refreshDetail().catch((e) => showError(e, 'detail'));
+  }
+
+  // ---- live progress: the run's event stream, resumed with Last-Event-ID after a drop ----
+
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+  // Called while the shown run is queued or running; a finished run's curve comes from its recorded outputs.
+  function follow(id) {
+    if (live && live.runId === id && !live.ended) return;
+    if (live) live.abort.abort();
+    live = { runId: id, abort: new AbortController(), lastId: null, steps: [], latest: null, ended: false };
+    const mine = live;
+    (async () => {
+      while (!mine.abort.signal.aborted && !mine.ended) {
+        let wait = 1000;
+        try {
+          await readStream(mine);
+        } catch (e) {
+          if (mine.abort.signal.aborted) return;
+          if (e instanceof ApiError) {
+            showError(e, 'stream');
+            if (e.status === 404) return;
+            wait = 5000; // a token to type, or a server that refuses for now: ask again less often
+          }
+        }
+        if (!mine.ended && !mine.abort.signal.aborted) await sleep(wait);
+      }
+    })();
+  }
+
+  async function readStream(mine) {
+    const headers = authHeaders('text/event-stream');
+    if (mine.lastId !== null) headers['Last-Event-ID'] = mine.lastId;
+    const res = await fetch('/api/runs/' + encodeURIComponent(mine.runId) + '/progress/stream',
+      { headers, signal: mine.abort.signal });
+    if (res.status === 204) { // nothing after what we have, and the run is over
+      mine.ended = true;
+      return;
+    }
+    if (!res.ok) {
+      let data = null;
+      try { data = await res.json(); } catch (e) { data = null; }
+      throw new ApiError((data && data.error) || `HTTP ${res.status}`, (data && data.detail) || 'progress stream',
+        res.status);
+    }
+    clearError('stream');
+    const reader = res.body.getReader();
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      buffer += decoder.decode(value, { stream: true });
+      let cut;
+      while ((cut = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, cut);
+        buffer = buffer.slice(cut + 2);
+        onEvent(mine, parseEvent(block));
+      }
+    }
+  }
+
+  function parseEvent(block) {
+    const ev = { id: null, event: 'message', data: [] };
+    for (const line of block.split('\n')) {
+      if (!line || line.startsWith(':')) continue;
+      const colon = line.indexOf(':');
+      const field = colon < 0 ? line : line.slice(0, colon);
+      const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+      if (field === 'id') ev.id = value;
+      else if (field === 'event') ev.event = value;
+      else if (field === 'data') ev.data.push(value);
+    }
+    return ev;
+  }
+
+  function onEvent(mine, ev) {
+    if (mine !== live) return;
+    if (ev.id !== null) mine.lastId = ev.id;
+    if (ev.event === 'end') {
+      mine.ended = true;
+      detailShown = null;
+      refreshDetail().catch((e) => showError(e, 'detail'));
+      return;
+    }
+    if (ev.event !== 'progress' || !ev.data.length) return;
+    const e = JSON.parse(ev.data.join('\n'));
+    mine.latest = e;
+    if (e.stage === 'train' && e.unit === 'step') {
+      // a resumed run counts its steps again from its checkpoint: later steps replace what they overlap
+      while (mine.steps.length && mine.steps[mine.steps.length - 1][0] >= e.done) mine.steps.pop();
+      mine.steps.push([e.done, num(e.loss)]);
+    }
+    if (!mine.drawPending) {
+      mine.drawPending = true;
+      requestAnimationFrame(() => { mine.drawPending = false; drawLive(); });
+    }
+  }
+
+  function clock(seconds) {
+    const s = Math.max(0, Math.round(seconds));
+    return s >= 3600 ? `${Math.floor(s / 3600)}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`
+      : `${Math.floor(s / 60)}:${pad(s % 60)}`;
+  }
+
+  function liveText(e) {
+    const parts = [];
+    const bytes = e.unit === 'byte';
+    const count = (v) => (bytes ? (v / 1e6).toFixed(1) : String(v));
+    parts.push(e.total > 0 ? `${count(e.done)} / ${count(e.total)}${bytes ? ' MB' : ''}` : count(e.done));
+    if (e.unit === 'step') parts[0] = 'step ' + parts[0];
+    if (e.task) parts.push(e.task);
+    if (num(e.loss) !== null) parts.push('loss ' + fmt(num(e.loss)));
+    if (typeof e.tokensPerSecond === 'number') parts.push(Math.round(e.tokensPerSecond) + ' tok/s');
+    if (typeof e.etaSeconds === 'number' && !(e.total > 0 && e.done >= e.total)) parts.push('ETA ' + clock(e.etaSeconds));
+    return parts.join(' · ');
+  }
+
+  function active(run) {
+    return run && (run.status === 'RUNNING' || run.status === 'QUEUED');
+  }
+
+  function drawLive() {
+    if (!live || !shownRun || shownRun.id !== live.runId) return;
+    const e = live.latest;
+    const showBar = !!e && active(shownRun);
+    $('live').hidden = !showBar;
+    if (showBar) {
+      $('live-stage').textContent = e.stage;
+      $('live-text').textContent = liveText(e);
+      const bar = $('live-bar');
+      if (e.total > 0) {
+        bar.max = e.total;
+        bar.value = Math.min(e.done, e.total);
+      } else {
+        bar.removeAttribute('value'); // indeterminate: training until stopped
+      }
+    }
+    const recorded = trainLosses(shownRun);
+    if (!recorded.length && live.steps.length) {
+      $('charts').hidden = false;
+      drawLoss(live.steps);
+    }
   }
 
   async function refreshDetail() {
@@ -175,7 +340,14 @@
     return rows.length ? rows[rows.length - 1].outputs : null;
   }
 
+  function trainLosses(run) {
+    const train = latestOutputs(run, 'train');
+    if (!train || !Array.isArray(train.stepLosses) || active(run)) return [];
+    return train.stepLosses.map((v, i) => [i + 1, num(v)]);
+  }
+
   function drawDetail(run) {
+    shownRun = run;
     $('detail-empty').hidden = true;
     $('detail-body').hidden = false;
     $('run-id').textContent = run.id;
@@ -198,13 +370,40 @@
     $('run-error').textContent = run.lastError || '';
 
     $('stages').tBodies[0].replaceChildren(...(run.stages || []).flatMap(stageRows));
-    const train = latestOutputs(run, 'train');
-    const losses = train && Array.isArray(train.stepLosses) ? train.stepLosses.map(num) : [];
+    // the recorded losses once training is over; while it runs, the live steps of the progress stream
+    const recorded = trainLosses(run);
+    const losses = recorded.length ? recorded : live && live.runId === run.id ? live.steps : [];
     const evaluate = latestOutputs(run, 'evaluate');
     const gate = latestOutputs(run, 'gate');
-    $('charts').hidden = !losses.length && !evaluate && !gate;
+    $('charts').hidden = !losses.length && !evaluate && !gate && !active(run);
     drawLoss(losses);
     drawScore(evaluate, gate, run.params);
+    drawTasks(evaluate);
+    drawArtifacts(run.artifacts || []);
+    if (active(run)) follow(run.id);
+    drawLive();
+  }
+
+  // per task: the schedule's weight, the weight after renormalising over the scored tasks, samples, scores
+  function drawTasks(evaluate) {
+    const tasks = evaluate && Array.isArray(evaluate.tasks) ? evaluate.tasks : [];
+    $('tasks').hidden = !tasks.length;
+    const n = (v) => (num(v) === null ? '–' : fmt(num(v)));
+    $('tasks').tBodies[0].replaceChildren(...tasks.map((t) => el('tr', { 'data-task': t.name },
+      el('td', {}, t.name), el('td', { class: 'num' }, n(t.weight)), el('td', { class: 'num' }, n(t.appliedWeight)),
+      el('td', { class: 'num' }, t.skipped ? '–' : String(t.samples)),
+      t.skipped ? el('td', { class: 'skipped', colspan: '2', title: t.skipped }, 'skipped: ' + t.skipped)
+        : el('td', { class: 'num' }, n(t.raw)),
+      t.skipped ? null : el('td', { class: 'num' }, n(t.weighted)))));
+  }
+
+  // where each recorded file is (on the server's disk), with its size and digest
+  function drawArtifacts(artifacts) {
+    $('artifacts').hidden = !artifacts.length;
+    $('artifacts').querySelector('summary').textContent = `${artifacts.length} artifact${artifacts.length === 1 ? '' : 's'}`;
+    $('artifacts').querySelector('tbody').replaceChildren(...artifacts.map((a) => el('tr', {},
+      el('td', {}, a.name), el('td', {}, el('code', { title: 'sha256 ' + a.sha256 }, a.path)),
+      el('td', { class: 'num' }, (a.sizeBytes / 1e6).toFixed(2) + ' MB'))));
   }
 
   // JSON folded under a summary; stays open across refreshes once a person opens it
@@ -229,8 +428,10 @@
 
   // ---- charts ----
 
-  function drawLoss(losses) {
+  // points: [optimizer step, loss]; a long run's stored events are thinned, so steps need not be consecutive
+  function drawLoss(points) {
     const box = $('loss-chart');
+    const losses = points.map((p) => p[1]);
     if (!losses.length) {
       box.replaceChildren(el('p', { class: 'muted' }, 'No training loss recorded for this run.'));
       $('loss-summary').textContent = '';
@@ -246,7 +447,9 @@
     lo -= span * 0.05;
     hi += span * 0.05;
     const n = losses.length;
-    const x = (i) => L + (n === 1 ? (W - L - R) / 2 : (i * (W - L - R)) / (n - 1));
+    const firstStep = points[0][0], lastStep = points[n - 1][0];
+    const x = (i) => L + (lastStep === firstStep ? (W - L - R) / 2
+      : ((points[i][0] - firstStep) * (W - L - R)) / (lastStep - firstStep));
     const y = (v) => T + ((hi - Math.min(hi, Math.max(lo, v))) * (H - T - B)) / (hi - lo);
 
     const plot = svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'loss', role: 'img',
@@ -258,15 +461,15 @@
     }
     const ticks = [...new Set([0, Math.floor((n - 1) / 2), n - 1])];
     for (const i of ticks) {
-      plot.append(svg('text', { x: x(i), y: H - B + 16, class: 'tick', 'text-anchor': 'middle' }, String(i + 1)));
+      plot.append(svg('text', { x: x(i), y: H - B + 16, class: 'tick', 'text-anchor': 'middle' }, String(points[i][0])));
     }
     plot.append(svg('text', { x: W - R, y: H - 2, class: 'axis', 'text-anchor': 'end' }, 'optimizer step'));
     const pts = losses.map((v, i) => [x(i), y(ok(v) ? v : hi)]);
     plot.append(svg('polyline', { points: pts.map((p) => p.join(',')).join(' '), class: 'line' }));
     const r = n > 200 ? 1.2 : n > 60 ? 2 : 3;
     losses.forEach((v, i) => {
-      const dot = svg('circle', { cx: pts[i][0], cy: pts[i][1], r, class: 'pt', 'data-step': i + 1 });
-      dot.append(svg('title', {}, `step ${i + 1}: loss ${ok(v) ? fmt(v) : 'not a number'}`));
+      const dot = svg('circle', { cx: pts[i][0], cy: pts[i][1], r, class: 'pt', 'data-step': points[i][0] });
+      dot.append(svg('title', {}, `step ${points[i][0]}: loss ${ok(v) ? fmt(v) : 'not a number'}`));
       plot.append(dot);
     });
     box.replaceChildren(plot);
@@ -283,11 +486,6 @@
     verdict.className = gate ? (gate.passed ? 'badge s-SUCCEEDED' : 'badge s-REJECTED') : '';
     verdict.textContent = gate ? (gate.passed ? 'gate passed' : 'gate rejected') : '';
     $('gate-reason').textContent = gate && gate.reason ? gate.reason : '';
-    // each task's raw score, weight and samples, or why it was not scored
-    $('score-tasks').replaceChildren(...((evaluate && evaluate.tasks) || []).map((t) => el('li', {},
-      t.raw === null || t.raw === undefined
-        ? `${t.name}: not scored (weight ${t.weight}): ${t.skipped || 'no reason recorded'}`
-        : `${t.name}: ${fmt(num(t.raw))} (weight ${t.weight}, ${t.samples} samples)`)));
     const box = $('score-chart');
     if (metric === null) {
       box.replaceChildren();
@@ -351,6 +549,58 @@
     }
   }
 
+  // The API names a refused value by its flag ("--max_steps must be ...") or JSON field ("field 'lr' ..."); the
+  // message goes next to that field, or to the error bar when it names none of the form's fields.
+  function refusedField(form, detail) {
+    const m = /(?:^|[\s(])--([a-z_.]+)/.exec(detail) || /field '([a-z_.]+)'/.exec(detail);
+    if (!m) return null;
+    return form.elements.namedItem(m[1].replace(/\./g, '_'));
+  }
+
+  function clearFieldErrors(form) {
+    for (const input of form.querySelectorAll('[aria-invalid]')) input.removeAttribute('aria-invalid');
+    for (const msg of form.querySelectorAll('.field-error')) msg.remove();
+  }
+
+  function runParams(form) {
+    const params = {};
+    for (const input of form.querySelectorAll('input')) {
+      if (input.type === 'checkbox') {
+        params[input.name] = input.checked;
+        continue;
+      }
+      const v = input.value.trim();
+      if (!v) continue;
+      // numbers go as numbers; anything else as typed, for the server to refuse with its own words
+      const numeric = input.inputMode === 'numeric' || input.inputMode === 'decimal';
+      params[input.name] = numeric && v !== '' && isFinite(Number(v)) ? Number(v) : v;
+    }
+    return params;
+  }
+
+  async function newRun(event) {
+    event.preventDefault();
+    const form = $('run-form');
+    clearFieldErrors(form);
+    $('run-form-result').textContent = '';
+    try {
+      const r = await api('POST', '/api/runs', JSON.stringify(runParams(form)));
+      clearError();
+      $('run-form-result').textContent = `run ${r.runId.slice(0, 8)} ${r.status}`;
+      select(r.runId);
+      await refreshRuns();
+    } catch (e) {
+      const field = e instanceof ApiError && e.status === 400 ? refusedField(form, e.detail || '') : null;
+      if (field) {
+        field.setAttribute('aria-invalid', 'true');
+        field.closest('label').after(el('p', { class: 'field-error', 'data-field': field.name }, e.detail));
+        field.focus();
+      } else {
+        showError(e, 'action');
+      }
+    }
+  }
+
   async function tick() {
     if (document.hidden) return;
     try {
@@ -374,6 +624,7 @@
     $('error-close').addEventListener('click', () => clearError());
     $('resume').addEventListener('click', resume);
     $('stage-form').addEventListener('submit', runStage);
+    $('run-form').addEventListener('submit', newRun);
     $('filters').addEventListener('change', () => { runsShown = null; tick(); });
     const m = /^#run=(.+)$/.exec(location.hash);
     if (m) select(decodeURIComponent(m[1]));

@@ -109,6 +109,7 @@ public final class MineCommand implements Callable<Integer> {
     @Option(names = "--slurm_partition", description = "Slurm partition (default: train.slurm.partition).")
     String slurmPartition;
     @Mixin ListCompetitionsOption listCompetitions;
+    @Mixin VerboseOption verbose;
 
     @Unmatched
     List<String> overrides = new ArrayList<>();
@@ -122,7 +123,7 @@ public final class MineCommand implements Callable<Integer> {
         if (!params.offline()) {
             spec.commandLine().getErr().println("pre-flight: " + OneShot.preflight(params, overrides));
         }
-        try (OneShot shot = OneShot.start(overrides)) {
+        try (OneShot shot = OneShot.start(overrides, verbose.verbose)) {
             Run run = shot.submitAndWait(Run.PIPELINE, params);
             return shot.printSummary(run, spec.commandLine().getOut());
         }

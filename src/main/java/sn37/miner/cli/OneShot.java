@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import sn37.miner.MinerApp;
 import sn37.miner.config.Env;
+import sn37.miner.config.PipelineSettings;
 import sn37.miner.config.Settings;
 import sn37.miner.pipeline.PipelineServer;
 import sn37.miner.run.Run;
@@ -23,18 +24,35 @@ import sn37.miner.chain.ChainOptions;
 final class OneShot implements AutoCloseable {
     private final PipelineServer server;
     private final GracefulStop stop;
+    private final ProgressBar bar;
+    private final RunLog log;
+    private final Path workRoot;
+    private Path logFile;
 
-    private OneShot(PipelineServer server, GracefulStop stop) {
+    private OneShot(PipelineServer server, GracefulStop stop, ProgressBar bar, RunLog log, Path workRoot) {
         this.server = server;
         this.stop = stop;
+        this.bar = bar;
+        this.log = log;
+        this.workRoot = workRoot;
     }
 
-    static OneShot start(List<String> overrides) {
+    /** @param verbose keep the log on stderr; otherwise it goes to the run's folder while the bar is drawn */
+    static OneShot start(List<String> overrides, boolean verbose) {
         Env env = Env.load(Path.of(""));
         Settings settings = PipelineServer.oneShot(Settings.load(MinerApp.home(), env, overrides));
-        PipelineServer server = PipelineServer.create(settings, BuiltInStages.all(settings, env)).start();
-        server.showProgress(new ProgressBar(System.err, System.console() != null));
-        return new OneShot(server, GracefulStop.install(server, System.err, () -> { }));
+        ProgressBar bar = new ProgressBar(System.err, Terminal.stderrIsTerminal());
+        RunLog log = verbose ? null : RunLog.quiet(bar);
+        PipelineServer server;
+        try {
+            server = PipelineServer.create(settings, BuiltInStages.all(settings, env)).start();
+        } catch (RuntimeException e) {
+            if (log != null) log.close();
+            throw e;
+        }
+        server.showProgress(bar);
+        return new OneShot(server, GracefulStop.install(server, bar.linesAbove(), () -> { }), bar, log,
+                PipelineSettings.from(settings).workDir());
     }
 
     /** The publish pre-flight of a run that is not --offline: token, repo, hotkey registered. */
@@ -52,7 +70,29 @@ final class OneShot implements AutoCloseable {
 
     Run submitAndWait(String kind, RunParams params) throws InterruptedException {
         Run run = server.queue().submit(kind, params, "CLI", null).run();
+        announce(run.id());
         return await(run.id());
+    }
+
+    /** Says where the run's folder and log are, before any progress is drawn. */
+    private void announce(String runId) {
+        Path folder = runFolder(runId);
+        String where = "run " + runId + ": folder " + folder;
+        if (log != null) {
+            try {
+                logFile = log.writeTo(folder);
+                where += ", log " + logFile + " (--verbose keeps it here)";
+            } catch (java.io.IOException e) {
+                where += "; the log stays here (" + folder.resolve(RunLog.FILE) + " cannot be written: " + e.getMessage()
+                        + ")";
+                log.close();
+            }
+        }
+        bar.above(where);
+    }
+
+    private Path runFolder(String runId) {
+        return workRoot.resolve(runId).toAbsolutePath().normalize();
     }
 
     Run resumeAndWait(String runId) throws InterruptedException {
@@ -65,6 +105,7 @@ final class OneShot implements AutoCloseable {
             }
         }
         server.queue().resume(runId, false);
+        announce(runId);
         return await(runId);
     }
 
@@ -100,7 +141,8 @@ final class OneShot implements AutoCloseable {
      * signal's number when a signal stopped it (130 for Ctrl-C), else 1.
      */
     int printSummary(Run run, PrintWriter out) {
-        out.print(RunSummary.render(RunReport.of(server.store(), run.id())));
+        bar.finish();
+        out.print(RunSummary.render(RunReport.of(server.store(), run.id()), runFolder(run.id()), logFile));
         boolean interrupted = stop.cause() != null && run.status().isResumable();
         if (interrupted) {
             out.println("interrupted by " + stop.cause() + "; resume with: bin/miner runs resume " + run.id());
@@ -116,6 +158,8 @@ final class OneShot implements AutoCloseable {
             server.close();
         } finally {
             stop.close();
+            bar.finish();
+            if (log != null) log.close();
         }
     }
 }

@@ -1,6 +1,7 @@
 package sn37.miner.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
 import sn37.miner.run.RunReport;
@@ -10,6 +11,16 @@ final class RunSummary {
     private RunSummary() {}
 
     static String render(RunReport r) {
+        return render(r, null, null);
+    }
+
+    /**
+     * With the outcome in words, where the trained model is, and (for {@code mine}) the run's folder and log.
+     *
+     * @param runFolder null when not known here
+     * @param log null when the log went to stderr
+     */
+    static String render(RunReport r, Path runFolder, Path log) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("run %s  %s  %s  (attempt %d)%n", r.id(), r.kind(), r.status(), r.attempt()));
         sb.append(String.format("%-11s %-10s %8s  %s%n", "stage", "status", "seconds", "notes"));
@@ -17,8 +28,63 @@ final class RunSummary {
             sb.append(String.format("%-11s %-10s %8s  %s%n", s.stage(), s.status(),
                     s.seconds() == null ? "-" : String.format("%.2f", s.seconds()), notes(s)));
         }
+        String outcome = outcome(r);
+        if (outcome != null) sb.append("outcome:    ").append(outcome).append(System.lineSeparator());
         if (r.lastError() != null) sb.append("result: ").append(r.lastError()).append(System.lineSeparator());
+        String model = output(r, "train").path("modelDir").asText("");
+        if (!model.isEmpty()) sb.append("model:      ").append(model).append(System.lineSeparator());
+        if (runFolder != null) sb.append("run folder: ").append(runFolder).append(System.lineSeparator());
+        if (log != null) sb.append("log:        ").append(log).append(System.lineSeparator());
         return sb.toString();
+    }
+
+    /**
+     * What became of the model: "passed, published", "passed, not published (offline)" or "rejected", so an offline
+     * run that published nothing does not read like one that did. Null while running, and for failures (the result
+     * line says why).
+     */
+    static String outcome(RunReport r) {
+        JsonNode gate = output(r, "gate");
+        if (r.status().equals("REJECTED")) {
+            return "rejected" + (gate.hasNonNull("reason") ? ": " + gate.get("reason").asText() : "");
+        }
+        if (!r.status().equals("SUCCEEDED")) return null;
+        if (!r.kind().equals("pipeline")) return stageStatus(r, "commit").equals("SUCCEEDED") ? "published" : null;
+        if (stageStatus(r, "commit").equals("SUCCEEDED")) {
+            JsonNode upload = output(r, "upload");
+            JsonNode commit = output(r, "commit");
+            return "passed, published" + (upload.hasNonNull("repo") ? ": " + upload.get("repo").asText()
+                    + (upload.hasNonNull("commitOid") ? " at " + upload.get("commitOid").asText() : "") : "")
+                    + (commit.hasNonNull("block") ? ", on chain at block " + commit.get("block").asLong() : "");
+        }
+        boolean offline = r.params() != null && r.params().path("offline").asBoolean(false);
+        if (offline) return "passed, not published (offline)";
+        String why = output(r, "upload").path("reason").asText(output(r, "commit").path("reason").asText(""));
+        return "passed, not published" + (why.isEmpty() ? "" : " (" + why + ")");
+    }
+
+    /** The latest outputs of {@code stage}, or a missing node. */
+    private static JsonNode output(RunReport r, String stage) {
+        JsonNode found = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        if (r.stages() == null) return found;
+        for (RunReport.StageView s : r.stages()) {
+            if (s.stage().equals(stage) && s.outputs() != null) found = s.outputs();
+        }
+        return found;
+    }
+
+    private static String stageStatus(RunReport r, String stage) {
+        String status = "";
+        if (r.stages() == null) return status;
+        for (RunReport.StageView s : r.stages()) if (s.stage().equals(stage)) status = s.status();
+        return status;
+    }
+
+    /** DJL names devices cpu() and gpu(0); people say CPU and GPU 0. */
+    static String device(String name) {
+        if (name.equals("cpu()")) return "CPU";
+        java.util.regex.Matcher gpu = java.util.regex.Pattern.compile("gpu\\((\\d+)\\)").matcher(name);
+        return gpu.matches() ? "GPU " + gpu.group(1) : name;
     }
 
     static String notes(RunReport.StageView s) {
@@ -44,7 +110,7 @@ final class RunSummary {
         if (o.has("stepLosses") || o.has("firstLoss")) {
             String line = String.format("%d steps, loss %.4f -> %.4f (best epoch mean %.4f), %.0f tokens/s on %s",
                     o.path("steps").asInt(), o.path("firstLoss").asDouble(), o.path("lastLoss").asDouble(),
-                    o.path("bestLoss").asDouble(), o.path("tokensPerSecond").asDouble(), o.path("device").asText());
+                    o.path("bestLoss").asDouble(), o.path("tokensPerSecond").asDouble(), device(o.path("device").asText()));
             if (!o.path("trainer").asText().equals("torch")) return line;
             return line + String.format(" (torch, %s job %s: %d process%s, %d GPU%s, %s)", o.path("launcher").asText(),
                     o.path("jobId").asText(), o.path("worldSize").asInt(), o.path("worldSize").asInt() == 1 ? "" : "es",

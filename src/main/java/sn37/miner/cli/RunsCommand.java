@@ -102,13 +102,14 @@ public final class RunsCommand {
     static final class Resume implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Unmatched List<String> overrides = new ArrayList<>();
+        @picocli.CommandLine.Mixin VerboseOption verbose;
 
         @Parameters(paramLabel = "RUN_ID")
         String runId;
 
         @Override
         public Integer call() throws Exception {
-            try (OneShot shot = OneShot.start(overrides)) {
+            try (OneShot shot = OneShot.start(overrides, verbose.verbose)) {
                 return shot.printSummary(shot.resumeAndWait(runId), spec.commandLine().getOut());
             }
         }

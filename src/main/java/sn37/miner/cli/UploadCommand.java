@@ -43,6 +43,7 @@ public final class UploadCommand implements Callable<Integer> {
             description = "As in the reference, passing this flag DISABLES making the repo public after the commit.")
     boolean keepRepoPrivate;
     @Mixin ListCompetitionsOption listCompetitions;
+    @Mixin VerboseOption verbose;
 
     @Unmatched
     List<String> overrides = new ArrayList<>();
@@ -81,7 +82,7 @@ public final class UploadCommand implements Callable<Integer> {
         // wallet, the hotkey's registration and the node (the same pre-flight as mine)
         RunPreflight.cli().check(RunFlow.PUBLISH, params);
         spec.commandLine().getErr().println("pre-flight: " + OneShot.preflight(params, overrides));
-        try (OneShot shot = OneShot.start(overrides)) {
+        try (OneShot shot = OneShot.start(overrides, verbose.verbose)) {
             Run run = shot.submitAndWait(RunFlow.PUBLISH, params);
             return shot.printSummary(run, spec.commandLine().getOut());
         }

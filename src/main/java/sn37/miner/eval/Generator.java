@@ -48,6 +48,11 @@ public final class Generator {
      * one bad prompt fails alone.
      */
     public List<Outcome> generateAll(List<int[]> prompts, int batchSize) {
+        return generateAll(prompts, batchSize, done -> {});
+    }
+
+    /** As {@link #generateAll(List, int)}, telling {@code generated} how many prompts are done after each batch. */
+    public List<Outcome> generateAll(List<int[]> prompts, int batchSize, java.util.function.IntConsumer generated) {
         if (batchSize < 1) throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
         Integer[] order = new Integer[prompts.size()];
         for (int i = 0; i < order.length; i++) order[i] = i;
@@ -63,6 +68,7 @@ public final class Generator {
             } catch (RuntimeException batchFailure) {
                 for (int k = start; k < end; k++) out[order[k]] = generateAlone(prompts.get(order[k]), batchFailure);
             }
+            generated.accept(end);
         }
         return List.of(out);
     }

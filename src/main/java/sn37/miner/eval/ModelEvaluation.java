@@ -44,12 +44,17 @@ public final class ModelEvaluation {
 
     public static Report run(LanguageModel model, PromptEncoder encoder, List<McSample> samples, Plan plan,
             BooleanSupplier cancelled) {
-        return run(model, encoder, samples, List.of(), plan, cancelled);
+        return run(model, encoder, samples, List.of(), plan, cancelled, EvalProgress.NONE);
     }
 
     /** @param reasoning the evaluation split of the competition-4 rows (both tasks) */
     public static Report run(LanguageModel model, PromptEncoder encoder, List<McSample> samples,
             List<ReasoningSample> reasoning, Plan plan, BooleanSupplier cancelled) {
+        return run(model, encoder, samples, reasoning, plan, cancelled, EvalProgress.NONE);
+    }
+
+    public static Report run(LanguageModel model, PromptEncoder encoder, List<McSample> samples,
+            List<ReasoningSample> reasoning, Plan plan, BooleanSupplier cancelled, EvalProgress progress) {
         int sequenceLength = plan.competition().constraints().sequenceLength();
         Map<String, CompositeScore.Raw> raws = new LinkedHashMap<>();
         MultipleChoice.Result mc = null;
@@ -63,7 +68,7 @@ public final class ModelEvaluation {
                         continue;
                     }
                     mc = MultipleChoice.run(model, encoder, samples, sequenceLength, plan.dtype(), plan.batchSize(),
-                            cancelled);
+                            cancelled, done -> progress.scored(task.name(), done, samples.size()));
                     raws.put(task.name(), CompositeScore.Raw.of(mc.deviation(), samples.size()));
                 }
                 case WORD_SORTING -> {
@@ -75,8 +80,9 @@ public final class ModelEvaluation {
                         raws.put(task.name(), CompositeScore.Raw.of(Double.POSITIVE_INFINITY, 0));
                         continue;
                     }
-                    raws.put(task.name(), CompositeScore.Raw.of(ReferenceLoss.run(model, sorting, plan.dtype()),
-                            sorting.size()));
+                    List<ReferenceLoss.Sample> scoring = sorting;
+                    raws.put(task.name(), CompositeScore.Raw.of(ReferenceLoss.run(model, sorting, plan.dtype(),
+                            done -> progress.scored(task.name(), done, scoring.size())), sorting.size()));
                 }
                 case "SYNTHETIC_1_SFT", "CODEFORCES_COTS" -> {
                     ReasoningTask which = ReasoningTask.named(task.name());
@@ -87,8 +93,9 @@ public final class ModelEvaluation {
                                 + " with renormalised weights"));
                         continue;
                     }
-                    raws.put(task.name(), CompositeScore.Raw.of(ReferenceLoss.run(model,
-                            ReferenceLoss.tokenizeReasoning(rows, encoder), plan.dtype()), rows.size()));
+                    List<ReferenceLoss.Sample> scoring = ReferenceLoss.tokenizeReasoning(rows, encoder);
+                    raws.put(task.name(), CompositeScore.Raw.of(ReferenceLoss.run(model, scoring, plan.dtype(),
+                            done -> progress.scored(task.name(), done, scoring.size())), rows.size()));
                 }
                 default -> raws.put(task.name(), CompositeScore.Raw.skipped(task.name()
                         + " data is not fetched by this miner; scored on the other tasks with renormalised weights"));

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntConsumer;
 import sn37.miner.data.McSample;
 import sn37.miner.model.LanguageModel;
 import sn37.miner.model.PromptEncoder;
@@ -36,6 +37,12 @@ public final class MultipleChoice {
 
     public static Result run(LanguageModel model, PromptEncoder encoder, List<McSample> samples, int sequenceLength,
             EvalDtype dtype, int batchSize, BooleanSupplier cancelled) {
+        return run(model, encoder, samples, sequenceLength, dtype, batchSize, cancelled, done -> {});
+    }
+
+    /** As above, telling {@code answered} how many questions are done after each generation batch. */
+    public static Result run(LanguageModel model, PromptEncoder encoder, List<McSample> samples, int sequenceLength,
+            EvalDtype dtype, int batchSize, BooleanSupplier cancelled, IntConsumer answered) {
         Generator generator = new Generator(model, GenerationSettings.multipleChoice(encoder.eosTokenId()), dtype);
         long started = System.nanoTime();
         List<Question> questions = new ArrayList<>(samples.size());
@@ -44,8 +51,9 @@ public final class MultipleChoice {
                 throw new CancellationException("evaluation cancelled on request after " + start + " of "
                         + samples.size() + " questions");
             }
+            int from = start;
             questions.addAll(chunk(generator, encoder, samples, start, Math.min(start + CHUNK, samples.size()),
-                    sequenceLength, batchSize));
+                    sequenceLength, batchSize, done -> answered.accept(from + done)));
         }
         int correct = (int) questions.stream().filter(Question::correct).count();
         int failed = (int) questions.stream().filter(q -> q.error() != null).count();
@@ -61,7 +69,7 @@ public final class MultipleChoice {
     }
 
     private static List<Question> chunk(Generator generator, PromptEncoder encoder, List<McSample> samples, int from,
-            int to, int sequenceLength, int batchSize) {
+            int to, int sequenceLength, int batchSize, IntConsumer answered) {
         Question[] out = new Question[to - from];
         List<int[]> prompts = new ArrayList<>();
         List<Integer> slots = new ArrayList<>();
@@ -74,7 +82,9 @@ public final class MultipleChoice {
                 out[i - from] = failed(i, s, 0, e);
             }
         }
-        List<Generator.Outcome> outcomes = generator.generateAll(prompts, batchSize);
+        // a prompt that could not be encoded is done too: counted with the batch after it
+        int unencoded = (to - from) - prompts.size();
+        List<Generator.Outcome> outcomes = generator.generateAll(prompts, batchSize, n -> answered.accept(unencoded + n));
         for (int k = 0; k < outcomes.size(); k++) {
             int i = from + slots.get(k);
             McSample s = samples.get(i);

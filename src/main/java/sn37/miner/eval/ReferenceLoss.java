@@ -37,10 +37,20 @@ public final class ReferenceLoss {
     }
 
     public static double run(LanguageModel model, List<Sample> samples, EvalDtype dtype) {
+        return run(model, samples, dtype, done -> {});
+    }
+
+    /** As above, telling {@code scored} how many samples are done after each. */
+    public static double run(LanguageModel model, List<Sample> samples, EvalDtype dtype,
+            java.util.function.IntConsumer scored) {
         if (samples.isEmpty()) return Double.POSITIVE_INFINITY;
         double sum = 0;
         try {
-            for (Sample s : samples) sum += sampleLoss(model, s, dtype);
+            int done = 0;
+            for (Sample s : samples) {
+                sum += sampleLoss(model, s, dtype);
+                scored.accept(++done);
+            }
         } catch (RuntimeException e) {
             return Double.POSITIVE_INFINITY;
         }

@@ -102,6 +102,7 @@ final class LfsUploads {
             HttpUrl href = HttpUrl.get(upload.get("href").asText());
             Request put = http.presignedRequest(href).put(new FileSliceBody(object.file(), 0, object.size())).build();
             http.send(put, Op.presigned("LFS upload of " + object.oid(), repo), response -> null);
+            listener.bytesSent(object.oid(), object.size());
         }
         JsonNode verify = actions.get("verify");
         if (verify != null && HubJson.optionalText(verify, "href") != null) {

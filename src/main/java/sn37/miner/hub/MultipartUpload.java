@@ -144,6 +144,7 @@ final class MultipartUpload {
                             state.set(state.get().withPart(index + 1, etag));
                             journal.save(state.get());
                         }
+                        listener.bytesSent(object.oid(), length);
                         listener.partUploaded(object.oid(), index + 1);
                         return null;
                     } catch (Throwable t) {

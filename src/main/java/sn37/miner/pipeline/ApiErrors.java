@@ -28,6 +28,7 @@ public final class ApiErrors {
                 case 409 -> "conflict";
                 case 415 -> "unsupported media type";
                 case 422 -> "unprocessable request";
+                case 503 -> "unavailable";
                 default -> "bad request";
             };
             detail = a.getMessage();

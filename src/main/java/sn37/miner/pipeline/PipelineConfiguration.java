@@ -19,7 +19,9 @@ import sn37.miner.config.PipelineSettings;
 import sn37.miner.metrics.GpuMemory;
 import sn37.miner.metrics.MeterMetrics;
 import sn37.miner.metrics.MinerMetrics;
+import sn37.miner.run.ProgressLog;
 import sn37.miner.run.RunStore;
+import sn37.miner.stage.Progress;
 import sn37.miner.stage.RunParams;
 import sn37.miner.stage.RunPreflight;
 import sn37.miner.stage.Stage;
@@ -39,16 +41,17 @@ final class PipelineConfiguration implements CamelConfiguration {
     private final RunPreflight preflight;
     /** The name camel-micrometer looks its registry up by (MicrometerConstants.METRICS_REGISTRY_NAME). */
     private static final String METRICS_REGISTRY = "metricsRegistry";
+    private final ProgressLog progressLog;
     private RunQueue queue;
     /** Forwards to whatever the process shows progress on (the CLI's bar); nothing by default. */
-    private volatile sn37.miner.stage.Progress sink = sn37.miner.stage.Progress.NONE;
-    private final sn37.miner.stage.Progress progress = (stage, done, total, detail) ->
-            sink.report(stage, done, total, detail);
+    private volatile Progress sink = Progress.NONE;
+    private final Progress progress = event -> sink.report(event);
 
     PipelineConfiguration(PipelineSettings settings, RunStore store, List<Stage> stages, RunParams scheduleParams,
             ScheduledExecutorService heartbeats, String owner, ProcessStop stop, ApiReadiness api,
-            RunPreflight preflight) {
+            RunPreflight preflight, ProgressLog progressLog) {
         this.settings = settings;
+        this.progressLog = progressLog;
         this.store = store;
         this.stages = stages;
         this.scheduleParams = scheduleParams;
@@ -75,7 +78,7 @@ final class PipelineConfiguration implements CamelConfiguration {
         r.bind("runFlow", new RunFlow(store, settings, installed, stop, metrics));
         Map<String, Stage> byName = new LinkedHashMap<>();
         for (Stage s : stages) byName.put(s.name(), s);
-        r.bind("runApi", new RunApi(store, queue, byName));
+        r.bind("runApi", new RunApi(store, queue, byName, progressLog));
         r.bind("apiErrors", new ApiErrors());
         r.bind("apiAuth", new ApiAuth(settings));
         r.bind("dashboardFiles", new DashboardFiles());
@@ -84,7 +87,7 @@ final class PipelineConfiguration implements CamelConfiguration {
         Duration beat = settings.heartbeat();
         for (Stage s : stages) {
             r.bind(s.name() + "-stage", new StageStep(s, store, settings.workDir(), installed, owner, heartbeats, beat,
-                    progress, stop, metrics));
+                    progress, progressLog, stop, metrics));
         }
         // routes name every stage of the pipeline; one this build (or a test) lacks fails the run with its name
         for (String name : StageNames.ORDER) {
@@ -129,7 +132,7 @@ final class PipelineConfiguration implements CamelConfiguration {
         return settings.allowedHosts().isEmpty() ? "127.0.0.1" : settings.allowedHosts().get(0);
     }
 
-    void progressTo(sn37.miner.stage.Progress target) {
+    void progressTo(Progress target) {
         this.sink = target;
     }
 

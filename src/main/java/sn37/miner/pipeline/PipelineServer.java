@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import sn37.miner.config.ConfigException;
 import sn37.miner.config.PipelineSettings;
 import sn37.miner.config.Settings;
+import sn37.miner.run.ProgressLog;
 import sn37.miner.run.RunDatabase;
 import sn37.miner.run.RunStatus;
 import sn37.miner.run.RunStore;
@@ -34,17 +35,20 @@ public final class PipelineServer implements AutoCloseable {
     private final Main main;
     private final RunDatabase db;
     private final RunStore store;
+    private final ProgressLog progressLog;
     private final PipelineConfiguration configuration;
     private final ScheduledExecutorService heartbeats;
     private final ProcessStop stop;
     private final Duration shutdownTimeout;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private PipelineServer(Main main, RunDatabase db, RunStore store, PipelineConfiguration configuration,
-            ScheduledExecutorService heartbeats, ProcessStop stop, Duration shutdownTimeout) {
+    private PipelineServer(Main main, RunDatabase db, RunStore store, ProgressLog progressLog,
+            PipelineConfiguration configuration, ScheduledExecutorService heartbeats, ProcessStop stop,
+            Duration shutdownTimeout) {
         this.main = main;
         this.db = db;
         this.store = store;
+        this.progressLog = progressLog;
         this.configuration = configuration;
         this.heartbeats = heartbeats;
         this.stop = stop;
@@ -73,13 +77,14 @@ public final class PipelineServer implements AutoCloseable {
             return t;
         });
         ProcessStop stop = new ProcessStop();
+        ProgressLog progressLog = new ProgressLog(db.dataSource());
         PipelineConfiguration cfg = new PipelineConfiguration(ps, store, stages, scheduleParams, heartbeats, owner(),
-                stop, api, RunPreflight.api(settings));
+                stop, api, RunPreflight.api(settings), progressLog);
         Main main = new Main();
         main.configure().addConfiguration(cfg);
         main.setOverrideProperties(settings.asProperties());
         Duration timeout = Duration.ofSeconds(settings.getInt("camel.main.shutdown-timeout", 1, 86_400));
-        return new PipelineServer(main, db, store, cfg, heartbeats, stop, timeout);
+        return new PipelineServer(main, db, store, progressLog, cfg, heartbeats, stop, timeout);
     }
 
     /** Null without an HTTP API; otherwise its readiness, once its port and the management port are seen free. */
@@ -173,13 +178,18 @@ public final class PipelineServer implements AutoCloseable {
         return main.isStarted() && !main.isStopping() && context() != null && context().getStatus().isStarted();
     }
 
-    /** Shows the stages' progress reports on {@code progress} (the CLI's progress bar). */
+    /** Shows the stages' progress events on {@code progress} (the CLI's progress bar) as well as recording them. */
     public void showProgress(sn37.miner.stage.Progress progress) {
         configuration.progressTo(progress);
     }
 
     public RunStore store() {
         return store;
+    }
+
+    /** The runs' recorded progress events. */
+    public ProgressLog progressLog() {
+        return progressLog;
     }
 
     public RunQueue queue() {
@@ -199,6 +209,7 @@ public final class PipelineServer implements AutoCloseable {
             LOG.warn("stopping Camel: {}", e.getMessage());
         }
         heartbeats.shutdownNow();
+        progressLog.close();
         db.close();
     }
 

@@ -5,14 +5,19 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
 import sn37.miner.competition.CompetitionSchedule;
 import sn37.miner.config.Echo;
 import sn37.miner.config.Json;
+import sn37.miner.run.ProgressLog;
 import sn37.miner.run.Run;
 import sn37.miner.run.RunReport;
 import sn37.miner.run.RunStatus;
@@ -24,15 +29,22 @@ import sn37.miner.stage.StageNames;
 /** The REST handlers behind {@code routes/api.yaml}. Long work never runs here: runs are queued. */
 public final class RunApi {
     private static final int MAX_LIST = 500;
+    private static final int MAX_EVENTS = 20_000;
+    /** How long one event stream stays open before the client is sent to reconnect: bounds a worker thread's hold. */
+    static final Duration STREAM_MAX_OPEN = Duration.ofSeconds(50);
+    static final int MAX_STREAMS = 8;
 
     private final RunStore store;
     private final RunQueue queue;
     private final Map<String, Stage> stages;
+    private final ProgressLog progress;
+    private final AtomicInteger openStreams = new AtomicInteger();
 
-    RunApi(RunStore store, RunQueue queue, Map<String, Stage> stages) {
+    RunApi(RunStore store, RunQueue queue, Map<String, Stage> stages, ProgressLog progress) {
         this.store = store;
         this.queue = queue;
         this.stages = stages;
+        this.progress = progress;
     }
 
     public void createRun(Exchange ex) throws JsonProcessingException {
@@ -170,6 +182,91 @@ public final class RunApi {
 
     public void getRun(Exchange ex) throws JsonProcessingException {
         respond(ex, 200, RunReport.of(store, ex.getIn().getHeader("runId", String.class)));
+    }
+
+    /** {@code GET /api/runs/{runId}/progress?after=SEQ&limit=N}: the run's progress events after SEQ, oldest first. */
+    public void progress(Exchange ex) {
+        String runId = ex.getIn().getHeader("runId", String.class);
+        store.get(runId); // 404 for an unknown run, not an empty list
+        long after = longParam("after", ex.getIn().getHeader("after", String.class));
+        int limit = intParam(ex, "limit", 5_000, 1, MAX_EVENTS);
+        StringBuilder sb = new StringBuilder("[");
+        for (ProgressLog.Entry e : progress.after(runId, after, limit)) {
+            if (sb.length() > 1) sb.append(',');
+            sb.append(eventJson(e));
+        }
+        ex.getMessage().removeHeaders("*");
+        ex.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        ex.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        ex.getMessage().setBody(sb.append(']').toString());
+    }
+
+    /**
+     * {@code GET /api/runs/{runId}/progress/stream}: Server-Sent Events from {@code Last-Event-ID} (or {@code after})
+     * until the run ends. A reconnect (Last-Event-ID given) to a run that has ended with nothing new gets 204, which
+     * tells an EventSource to stop reconnecting.
+     *
+     * <p>The events are written to the response here, on the HTTP worker thread that handles the request, and the
+     * response is ended before returning: Camel's platform-http reads an InputStream body until 16 KiB have come, so
+     * it cannot stream small events. {@link #STREAM_MAX_OPEN} keeps the thread under Vert.x's 60 s blocked-worker
+     * warning, and {@link #MAX_STREAMS} leaves workers for the other requests.
+     */
+    public void progressStream(Exchange ex) throws InterruptedException {
+        String runId = ex.getIn().getHeader("runId", String.class);
+        Run run = store.get(runId);
+        String lastEventId = ex.getIn().getHeader("Last-Event-ID", String.class);
+        long after = lastEventId != null ? longParam("Last-Event-ID", lastEventId)
+                : longParam("after", ex.getIn().getHeader("after", String.class));
+        ex.getMessage().removeHeaders("*");
+        if (lastEventId != null && !run.status().isActive() && progress.after(runId, after, 1).isEmpty()) {
+            ex.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 204);
+            ex.getMessage().setBody(null);
+            return;
+        }
+        if (!(ex.getIn() instanceof HttpMessage http)) {
+            throw new ApiException(400, "the progress stream is served over HTTP only");
+        }
+        if (openStreams.incrementAndGet() > MAX_STREAMS) {
+            openStreams.decrementAndGet();
+            throw new ApiException(503, MAX_STREAMS + " progress streams are open already: close one, or poll"
+                    + " GET /api/runs/" + runId + "/progress?after=SEQ instead");
+        }
+        try {
+            ProgressStream stream = new ProgressStream(progress, store, runId, after, STREAM_MAX_OPEN);
+            HttpServerResponse response = http.getResponse();
+            response.closeHandler(v -> stream.close());
+            response.setStatusCode(200).setChunked(true)
+                    .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+                    .putHeader("Cache-Control", "no-cache")
+                    .putHeader("X-Content-Type-Options", "nosniff");
+            for (String chunk; (chunk = stream.next()) != null && !response.closed(); ) response.write(chunk);
+            try {
+                response.end(); // also when the client is gone: an ended response is one Camel does not write again
+            } catch (IllegalStateException alreadyEnded) {
+                // nothing more to send
+            }
+        } finally {
+            openStreams.decrementAndGet();
+        }
+    }
+
+    /** A stored event as the API shows it: its sequence number and time, then the event's own fields. */
+    static String eventJson(ProgressLog.Entry e) {
+        String event = e.eventJson();
+        return "{\"seq\":" + e.seq() + ",\"at\":\"" + e.at() + "\"" + (event.length() > 2 ? "," + event.substring(1)
+                : "}");
+    }
+
+    private static long longParam(String name, String v) {
+        if (v == null || v.isBlank()) return 0;
+        try {
+            long n = Long.parseLong(v.strip());
+            if (n >= 0) return n;
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new ApiException(400, name + " must be an event sequence number, an integer >= 0 (got "
+                + Echo.quoted(v) + ")");
     }
 
     public void resumeRun(Exchange ex) throws JsonProcessingException {

@@ -1,5 +1,6 @@
 package sn37.miner.pipeline;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,12 +19,16 @@ import org.slf4j.LoggerFactory;
 import sn37.miner.config.Json;
 import sn37.miner.metrics.MinerMetrics;
 import sn37.miner.run.ArtifactRecord;
+import sn37.miner.run.ProgressLog;
 import sn37.miner.run.Run;
 import sn37.miner.run.RunStatus;
 import sn37.miner.run.RunStore;
 import sn37.miner.run.StageExecution;
 import sn37.miner.run.StageStatus;
 import sn37.miner.stage.Artifact;
+import sn37.miner.stage.Progress;
+import sn37.miner.stage.ProgressEta;
+import sn37.miner.stage.ProgressEvent;
 import sn37.miner.stage.RunParams;
 import sn37.miner.stage.Stage;
 import sn37.miner.stage.StageContext;
@@ -47,12 +52,13 @@ public final class StageStep implements Processor {
     private final String owner;
     private final ScheduledExecutorService heartbeats;
     private final Duration heartbeatEvery;
-    private final sn37.miner.stage.Progress progress;
+    private final Progress progress;
+    private final ProgressLog progressLog;
     private final ProcessStop stop;
     private final MinerMetrics metrics;
 
     StageStep(Stage stage, RunStore store, Path workRoot, Set<String> installed, String owner,
-            ScheduledExecutorService heartbeats, Duration heartbeatEvery, sn37.miner.stage.Progress progress,
+            ScheduledExecutorService heartbeats, Duration heartbeatEvery, Progress progress, ProgressLog progressLog,
             ProcessStop stop, MinerMetrics metrics) {
         this.stage = stage;
         this.store = store;
@@ -62,6 +68,7 @@ public final class StageStep implements Processor {
         this.heartbeats = heartbeats;
         this.heartbeatEvery = heartbeatEvery;
         this.progress = progress;
+        this.progressLog = progressLog;
         this.stop = stop;
         this.metrics = metrics;
     }
@@ -108,9 +115,14 @@ public final class StageStep implements Processor {
             checkRequirements(runId, params);
             StageContext ctx = new StageContext(runId, run.attempt(), params, workRoot.resolve(runId),
                     new RecordedOutputs(store, runId), () -> stop.requested() || store.get(runId).cancelRequested(),
-                    new StoreEffects(store, runId, name), progress, metrics);
+                    new StoreEffects(store, runId, name), new ProgressEta(e -> recordProgress(runId, e)), metrics);
             LOG.info("run {} stage {}: started (attempt {})", runId, name, run.attempt());
-            Object outputs = stage.run(ctx);
+            Object outputs;
+            try {
+                outputs = stage.run(ctx);
+            } finally {
+                progressLog.flush(runId); // before the stage's end is recorded: a finished run's events are all there
+            }
             String json = Json.mapper().writeValueAsString(outputs);
             List<ArtifactRecord> artifacts = ctx.artifacts().stream().map(a -> record(runId, a)).toList();
             store.stageSucceeded(exec, json, artifacts);
@@ -191,6 +203,18 @@ public final class StageStep implements Processor {
                 })
                 .map(ArtifactRecord::name)
                 .toList();
+    }
+
+    /** Into the run's progress log (the API and dashboard read it), then to the process's own display (the CLI's bar). */
+    private void recordProgress(String runId, ProgressEvent e) {
+        String json;
+        try {
+            json = Json.mapper().writeValueAsString(e);
+        } catch (JsonProcessingException unwritable) {
+            throw new IllegalStateException("a progress event is plain data: " + unwritable.getMessage(), unwritable);
+        }
+        progressLog.append(runId, e.stage(), json, e.isStep(), e.done(), e.isComplete());
+        progress.report(e);
     }
 
     private void beat(StageExecution exec) {

@@ -131,6 +131,11 @@ public final class HubPublisher {
         }
 
         @Override
+        public void bytesSent(String oid, long bytes) {
+            hooks.bytesSent(oid, bytes);
+        }
+
+        @Override
         public void partUploaded(String oid, int partNumber) {
             hooks.partUploaded(oid, partNumber);
         }

@@ -33,10 +33,25 @@ public final class ModelDownload {
     private static final Logger LOG = LoggerFactory.getLogger(ModelDownload.class);
     private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
 
+    /** Bytes of the model's files present so far, of those known to be needed (shards are known after the index). */
+    @FunctionalInterface
+    public interface Progress {
+        void received(long bytes, long total);
+    }
+
     private final HubClient client;
+    private final Progress progress;
+    private long received;
+    private long needed;
 
     public ModelDownload(HubClient client) {
+        this(client, (bytes, total) -> {});
+    }
+
+    /** Reports after each file, downloaded or found already present. */
+    public ModelDownload(HubClient client, Progress progress) {
         this.client = client;
+        this.progress = progress;
     }
 
     /** @param hotkeySs58 the hotkey that committed {@code id}: the secure hash is salted with it */
@@ -71,13 +86,20 @@ public final class ModelDownload {
         Path blobs = modelRoot.resolve("blobs");
         int downloaded = 0;
         List<String> files = new ArrayList<>();
-        for (String path : baseFiles(info, where)) {
+        received = 0;
+        needed = 0;
+        List<String> base = baseFiles(info, where);
+        for (String path : base) needed += info.file(path).map(RepoFile::size).orElse(0L);
+        for (String path : TransformersFiles.TOKENIZER) needed += info.file(path).map(RepoFile::size).orElse(0L);
+        for (String path : base) {
             downloaded += ensure(repo, info, path, snapshot, blobs, where) ? 1 : 0;
             files.add(path);
         }
         if (!files.contains(TransformersFiles.SINGLE_WEIGHTS)) {
             byte[] index = Files.readAllBytes(snapshot.resolve(TransformersFiles.INDEX));
-            for (String shard : TransformersFiles.shardsOf(index, where)) {
+            List<String> shards = TransformersFiles.shardsOf(index, where);
+            for (String shard : shards) needed += info.file(shard).map(RepoFile::size).orElse(0L);
+            for (String shard : shards) {
                 downloaded += ensure(repo, info, shard, snapshot, blobs, where) ? 1 : 0;
                 files.add(shard);
             }
@@ -149,6 +171,14 @@ public final class ModelDownload {
 
     /** Makes {@code path} present in the snapshot with the Hub's size; true when it had to be downloaded. */
     private boolean ensure(RepoId repo, ModelInfo info, String path, Path snapshot, Path blobs, String where)
+            throws IOException {
+        boolean fetched = fetchIfMissing(repo, info, path, snapshot, blobs, where);
+        received += info.file(path).map(RepoFile::size).orElse(0L);
+        progress.received(Math.min(received, needed), needed);
+        return fetched;
+    }
+
+    private boolean fetchIfMissing(RepoId repo, ModelInfo info, String path, Path snapshot, Path blobs, String where)
             throws IOException {
         RepoFile remote = info.file(path).orElseThrow(() -> new PublishException(where + " lacks " + path
                 + ", which its " + TransformersFiles.INDEX + " names; the repo is incomplete"));

@@ -40,6 +40,11 @@ final class ChainStartingModel {
     }
 
     Snapshot fetch(RunParams p) throws Exception {
+        return fetch(p, Progress.NONE);
+    }
+
+    /** @param progress gets the download's bytes as {@code load-model} events */
+    Snapshot fetch(RunParams p, Progress progress) throws Exception {
         String flag = p.loadBest() ? "--load_best" : "--load_uid " + p.loadUid();
         String endpoint = services.endpoints().subtensor(p.subtensorNetwork(), p.subtensorChainEndpoint());
         MinerModel miner;
@@ -68,7 +73,9 @@ final class ChainStartingModel {
         HubToken token = services.secrets().hfToken().map(t -> HubToken.of(t.reveal())).orElse(null);
         ModelSnapshot snapshot;
         try {
-            snapshot = new ModelDownload(HubClient.create(services.endpoints().hub(), token))
+            String what = miner.modelId().namespace() + "/" + miner.modelId().name();
+            snapshot = new ModelDownload(HubClient.create(services.endpoints().hub(), token), (bytes, total) ->
+                    progress.report(ProgressEvent.bytes(StageNames.LOAD_MODEL, what, bytes, total)))
                     .fetch(miner.modelId(), constraints, root.toAbsolutePath().normalize(), miner.hotkey());
         } catch (HubException e) {
             throw new StageException(committed + ", which cannot be downloaded: " + e.getMessage(), e);

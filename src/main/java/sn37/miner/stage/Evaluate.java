@@ -212,7 +212,9 @@ public final class Evaluate implements Stage {
         try (open) {
             report = ModelEvaluation.run(open.model(), open.encoder(), data.multipleChoice(), data.reasoning(),
                     new ModelEvaluation.Plan(competition, dtype, options.batchSize(), BigInteger.valueOf(p.seed()),
-                            options.wordSortingSamples()), ctx::cancelRequested);
+                            options.wordSortingSamples()), ctx::cancelRequested,
+                    (task, done, total) -> ctx.progress().report(ProgressEvent.samples(name(),
+                            writeResults ? task : task + " (incumbent)", done, total)));
         }
         MultipleChoice.Result mc = report.multipleChoice();
         String resultsPath = null;

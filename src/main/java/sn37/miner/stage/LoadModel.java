@@ -71,7 +71,7 @@ public final class LoadModel implements Stage {
     public Output run(StageContext ctx) throws Exception {
         RunParams p = ctx.params();
         if (p.loadBest() || p.loadUid() != null) {
-            return fromChain(p);
+            return fromChain(p, ctx.progress());
         }
         ModelConstraints constraints = constraints(p.competitionId());
         if (p.loadModelDir() != null) {
@@ -86,8 +86,8 @@ public final class LoadModel implements Stage {
     }
 
     /** {@code --load_uid N} / {@code --load_best}: the chain's named model, downloaded and checked, as a local dir. */
-    private Output fromChain(RunParams p) throws Exception {
-        ChainStartingModel.Snapshot chosen = new ChainStartingModel(services, chainOptions).fetch(p);
+    private Output fromChain(RunParams p, Progress progress) throws Exception {
+        ChainStartingModel.Snapshot chosen = new ChainStartingModel(services, chainOptions).fetch(p, progress);
         Output local = fromDirectory(chosen.dir(), chosen.constraints());
         return new Output(local.modelDir(), p.loadBest() ? "load_best" : "load_uid", local.architecture(),
                 local.parameterCount(), local.tokenizer(), local.tokenizerDir(), chosen.block(), chosen.hotkey());

@@ -1,13 +1,12 @@
 package sn37.miner.stage;
 
 /**
- * Where a long stage reports how far it is (training steps, questions evaluated, bytes downloaded). The CLI
- * draws a progress bar from it; the server ignores it (stage outputs and logs carry the figures).
+ * Where a long stage reports how far it is (training steps, samples evaluated, bytes sent). The runner records the
+ * events with the run (the API and the dashboard read them) and hands them to the CLI's progress bar.
  */
 @FunctionalInterface
 public interface Progress {
-    Progress NONE = (stage, done, total, detail) -> {};
+    Progress NONE = event -> {};
 
-    /** {@code total} ≤ 0 means unknown (e.g. training until stopped). */
-    void report(String stage, long done, long total, String detail);
+    void report(ProgressEvent event);
 }

@@ -61,8 +61,8 @@ final class TorchProgress {
                 total > 0 ? "/" + total : "", e.path("epoch").asInt(), String.format("%.4f", loss),
                 String.format("%.3g", e.path("lr").asDouble()), String.format("%.3f", e.path("grad_norm").asDouble()),
                 e.path("tokens").asLong(), String.format("%.0f", tokensPerSecond));
-        ctx.progress().report(StageNames.TRAIN, step, total, String.format("epoch %d loss %.4f %.0f tok/s",
-                e.path("epoch").asInt(), loss, tokensPerSecond));
+        ctx.progress().report(ProgressEvent.step(StageNames.TRAIN, step, total, e.path("epoch").asInt(), loss,
+                e.path("lr").asDouble(), e.path("grad_norm").asDouble(), tokensPerSecond));
         ctx.metrics().trainStep(ctx.runId(), RunParams.TORCH, step, loss, tokensPerSecond, e.path("tokens").asLong());
     }
 }

@@ -166,8 +166,8 @@ public final class Train implements Stage {
                                 r.step(), r.totalSteps() > 0 ? "/" + r.totalSteps() : "", r.epoch(),
                                 String.format("%.4f", r.loss()), String.format("%.3g", r.lr()),
                                 String.format("%.3f", r.gradNorm()), r.tokens(), String.format("%.0f", r.tokensPerSecond()));
-                        ctx.progress().report(name(), r.step(), r.totalSteps(), String.format("epoch %d loss %.4f %.0f tok/s",
-                                r.epoch(), r.loss(), r.tokensPerSecond()));
+                        ctx.progress().report(ProgressEvent.step(name(), r.step(), r.totalSteps(), r.epoch(), r.loss(),
+                                r.lr(), r.gradNorm(), r.tokensPerSecond()));
                         ctx.metrics().trainStep(ctx.runId(), RunParams.DJL, r.step(), r.loss(), r.tokensPerSecond(),
                                 r.tokens());
                     })

@@ -112,7 +112,8 @@ public final class Upload implements Stage {
             UploadPlan plan = UploadPlan.prepare(p.hfRepoId(), dir, limits, p.competitionId());
             HubClient client = clients.create(services.endpoints().hub(), token);
             HubPublisher publisher = new HubPublisher(client,
-                    new FilePartJournal(ctx.workDir().resolve("upload-parts")), hooks);
+                    new FilePartJournal(ctx.workDir().resolve("upload-parts")),
+                    new UploadProgress(hooks, ctx.progress(), name(), plan));
             Publication publication = resume(ctx, publisher, plan).orElse(null);
             if (publication == null) {
                 publication = publisher.publish(plan, limits.maxBytes(), new EffectLog(ctx));

@@ -1,6 +1,7 @@
 package sn37.miner.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import sn37.miner.config.Json;
@@ -16,7 +17,7 @@ class RunSummaryTest {
     void trainNotesSayWhatTheTorchJobRanOn() throws Exception {
         String common = "\"steps\": 3, \"firstLoss\": 11.5, \"lastLoss\": 10.9, \"bestLoss\": 11.2, \"tokensPerSecond\":"
                 + " 140, \"stepLosses\": [11.5, 11.2, 10.9]";
-        assertEquals("3 steps, loss 11.5000 -> 10.9000 (best epoch mean 11.2000), 140 tokens/s on cpu() ",
+        assertEquals("3 steps, loss 11.5000 -> 10.9000 (best epoch mean 11.2000), 140 tokens/s on CPU ",
                 notes("{" + common + ", \"device\": \"cpu()\", \"trainer\": \"djl\"}") + " ");
         assertEquals("3 steps, loss 11.5000 -> 10.9000 (best epoch mean 11.2000), 140 tokens/s on cuda (NVIDIA H100)"
                 + " (torch, local job 4242:77: 8 processes, 8 GPUs, bfloat16)", notes("{" + common + ", \"device\":"
@@ -45,5 +46,36 @@ class RunSummaryTest {
                 + " {\"not exactly two messages\": 1}, \"snapshotSha256\": \"" + "a".repeat(64) + "\","
                 + " \"evalSnapshotSha256\": \"" + "b".repeat(64) + "\", \"trainByTask\": {\"SYNTHETIC_1_SFT\": 6,"
                 + " \"CODEFORCES_COTS\": 5}, \"evalByTask\": {\"SYNTHETIC_1_SFT\": 8, \"CODEFORCES_COTS\": 6}}"));
+    }
+
+    private static RunReport run(String status, String params, String... stages) throws Exception {
+        java.util.List<RunReport.StageView> views = new java.util.ArrayList<>();
+        for (int i = 0; i < stages.length; i += 3) {
+            views.add(new RunReport.StageView(stages[i], 1, stages[i + 1], null, null, 1.0, null,
+                    Json.mapper().readTree(stages[i + 2]), null));
+        }
+        return new RunReport("r1", "pipeline", status, 1, "CLI", null, Json.mapper().readTree(params), null, null, null,
+                false, 0, null, null, null, null, views, java.util.List.of(), java.util.List.of());
+    }
+
+    @Test
+    void outcomeSeparatesPublishedFromPassedOfflineFromRejected() throws Exception {
+        String train = "{\"modelDir\": \"/runs/r1/train/best-model\", \"device\": \"gpu(0)\"}";
+        RunReport published = run("SUCCEEDED", "{}", "train", "SUCCEEDED", train, "gate", "SUCCEEDED",
+                "{\"passed\": true, \"reason\": \"0.2 < 0.25\"}", "upload", "SUCCEEDED",
+                "{\"repo\": \"me/model\", \"commitOid\": \"abc123\"}", "commit", "SUCCEEDED",
+                "{\"block\": 4200, \"modelId\": \"me:model:abc123\"}");
+        assertEquals("passed, published: me/model at abc123, on chain at block 4200", RunSummary.outcome(published));
+        RunReport offline = run("SUCCEEDED", "{\"offline\": true}", "train", "SUCCEEDED", train, "gate", "SUCCEEDED",
+                "{\"passed\": true}", "upload", "SKIPPED", "{\"reason\": \"offline: nothing is published\"}");
+        assertEquals("passed, not published (offline)", RunSummary.outcome(offline));
+        RunReport rejected = run("REJECTED", "{}", "gate", "SUCCEEDED", "{\"passed\": false, \"reason\": \"0.4 >= 0.25\"}");
+        assertEquals("rejected: 0.4 >= 0.25", RunSummary.outcome(rejected));
+
+        String text = RunSummary.render(offline, java.nio.file.Path.of("/runs/r1"), java.nio.file.Path.of("/runs/r1/miner.log"));
+        assertTrue(text.contains("outcome:    passed, not published (offline)\n"), text);
+        assertTrue(text.contains("model:      /runs/r1/train/best-model\n"), text);
+        assertTrue(text.contains("run folder: /runs/r1\n") && text.contains("log:        /runs/r1/miner.log\n"), text);
+        assertEquals("GPU 0", RunSummary.device("gpu(0)"));
     }
 }

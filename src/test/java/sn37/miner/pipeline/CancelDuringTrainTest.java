@@ -25,7 +25,10 @@ import sn37.miner.stage.BuiltInStages;
 import sn37.miner.stage.Stage;
 import sn37.miner.train.OneTorchThread;
 
-/** Cancel while the real DJL train stage trains a tiny model: the stage ends CANCELLED, and resume finishes it. */
+/**
+ * Cancel while the real DJL train stage trains a tiny model: the stage ends CANCELLED, and resume finishes it; the
+ * run's progress events hold every step of both attempts with loss, lr, grad-norm and speed.
+ */
 @ExtendWith(OneTorchThread.class)
 class CancelDuringTrainTest {
     @TempDir Path dir;
@@ -39,8 +42,8 @@ class CancelDuringTrainTest {
         try (TestServer t = TestServer.start(settings, stages)) {
             AtomicReference<String> runId = new AtomicReference<>();
             // The cancel arrives through the API while step 3 is reported: the stage sees it at its next step.
-            t.server.showProgress((stage, done, total, detail) -> {
-                if (stage.equals("train") && done == 3 && runId.get() != null
+            t.server.showProgress(p -> {
+                if (p.stage().equals("train") && p.done() == 3 && runId.get() != null
                         && t.server.store().get(runId.get()).attempt() == 1) {
                     try {
                         HttpResponseAssert.accepted(t.post("/api/runs/" + runId.get() + "/cancel", ""));
@@ -74,6 +77,29 @@ class CancelDuringTrainTest {
             assertEquals(8, finished.get("steps").asInt(), "training continued to the planned step count");
             assertEquals(3, finished.get("resumedFromStep").asInt());
             assertEquals(3 + 5, finished.get("stepLosses").size());
+
+            // the progress endpoint holds every step of both attempts, as the trainer reported them
+            JsonNode events = Json.mapper().readTree(t.get("/api/runs/" + id + "/progress").body());
+            assertEquals(8, events.size(), events.toString());
+            for (int i = 0; i < 8; i++) {
+                JsonNode e = events.get(i);
+                assertEquals(List.of("train", "step", i + 1, 8), List.of(e.get("stage").asText(), e.get("unit").asText(),
+                        e.get("done").asInt(), e.get("total").asInt()), e.toString());
+                assertEquals(finished.get("stepLosses").get(i).asDouble(), e.get("loss").asDouble(), 0, e.toString());
+                assertTrue(e.get("lr").asDouble() > 0 && e.get("gradNorm").asDouble() > 0
+                        && e.get("tokensPerSecond").asDouble() > 0, e.toString());
+                assertTrue(i == 0 || e.get("seq").asLong() > events.get(i - 1).get("seq").asLong(), "in order");
+            }
+            assertTrue(events.get(5).get("etaSeconds").asDouble() > 0, events.get(5).toString());
+            long third = events.get(2).get("seq").asLong();
+            assertEquals(5, Json.mapper().readTree(t.get("/api/runs/" + id + "/progress?after=" + third).body()).size());
+            // the stream of the ended run replays them and ends with its status
+            try (SseClient sse = SseClient.open(t.port, "/api/runs/" + id + "/progress/stream")) {
+                for (int i = 1; i <= 8; i++) assertEquals(i, Json.mapper().readTree(sse.next().data()).get("done").asInt());
+                SseClient.Event end = sse.next();
+                assertEquals("end", end.event());
+                assertEquals("REJECTED", Json.mapper().readTree(end.data()).get("status").asText());
+            }
         }
     }
 }

@@ -67,6 +67,45 @@ final class TestStages {
         }
     }
 
+    /**
+     * A train stage that reports one step per permit released on {@link #steps} (loss falling from 3), and returns
+     * the losses as the real one does once all {@code total} are reported.
+     */
+    static final class Stepping implements Stage {
+        final java.util.concurrent.Semaphore steps;
+        final int total;
+
+        Stepping(int total) {
+            this(total, new java.util.concurrent.Semaphore(0));
+        }
+
+        Stepping(int total, java.util.concurrent.Semaphore steps) {
+            this.total = total;
+            this.steps = steps;
+        }
+
+        static double loss(int step) {
+            return 3.0 / step;
+        }
+
+        @Override
+        public String name() {
+            return "train";
+        }
+
+        @Override
+        public Object run(StageContext ctx) throws InterruptedException {
+            List<Double> losses = new java.util.ArrayList<>();
+            for (int step = 1; step <= total; step++) {
+                if (!steps.tryAcquire(60, TimeUnit.SECONDS)) throw new StageException("no permit for step " + step);
+                losses.add(loss(step));
+                ctx.progress().report(sn37.miner.stage.ProgressEvent.step("train", step, total, 1, loss(step), 1e-3,
+                        0.5, 100.0 * step));
+            }
+            return Map.of("modelDir", "stand-in for train", "steps", total, "stepLosses", losses);
+        }
+    }
+
     /** A publish stage whose remote is always down. */
     static final class AlwaysFailing implements Stage {
         final String name;

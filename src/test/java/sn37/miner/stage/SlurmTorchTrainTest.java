@@ -155,8 +155,8 @@ class SlurmTorchTrainTest {
     void aJobScancelledMidTrainingResumesFromItsLastCheckpointAndACancelStopsItAfterACheckpoint() throws Exception {
         String params = params(14, 1);
         AtomicBoolean killed = new AtomicBoolean();
-        Progress scancelAfterStep2 = (stage, done, total, detail) -> {
-            if (done >= 2 && killed.compareAndSet(false, true)) {
+        Progress scancelAfterStep2 = event -> {
+            if (event.done() >= 2 && killed.compareAndSet(false, true)) {
                 cluster.run(List.of("scancel", slurmJobId()), Duration.ofSeconds(10));
             }
         };
@@ -173,7 +173,7 @@ class SlurmTorchTrainTest {
 
         AtomicBoolean cancel = new AtomicBoolean();
         StageStoppedException stop = assertThrows(StageStoppedException.class, () -> train(params, 2, cancel::get,
-                (stage, done, total, detail) -> cancel.set(true), effects()));
+                event -> cancel.set(true), effects()));
 
         List<JsonNode> starts = progressEvents("start");
         assertEquals(2, starts.size());

@@ -114,7 +114,7 @@ class TorchTrainTest {
         List<Long> reported = new ArrayList<>();
         long t0 = System.nanoTime();
         Train.Output torch = torch("{\"trainer\": \"torch\", \"nproc_per_node\": 2, " + params + "}", 1, () -> false,
-                (stage, done, total, detail) -> reported.add(done));
+                e -> reported.add(e.done()));
         double torchSeconds = (System.nanoTime() - t0) / 1e9;
         t0 = System.nanoTime();
         Train.Output djl = new Train(LoadModelTest.Contexts.services(dir)).run(
@@ -181,7 +181,7 @@ class TorchTrainTest {
                 + " \"accumulation_steps\": 1, \"lr\": 0.001, \"checkpoint_every\": 50}";
         AtomicBoolean cancel = new AtomicBoolean();
         StageStoppedException stop = assertThrows(StageStoppedException.class,
-                () -> torch(params, 1, cancel::get, (stage, done, total, detail) -> cancel.set(true)));
+                () -> torch(params, 1, cancel::get, event -> cancel.set(true)));
         Train.Output stopped = (Train.Output) stop.outputs();
         assertEquals("stop_requested", stopped.stoppedBy());
         assertTrue(stopped.steps() >= 1 && stopped.steps() < 14, "stopped at step " + stopped.steps());
@@ -213,7 +213,7 @@ class TorchTrainTest {
             Thread[] attempt = new Thread[1];
             attempt[0] = new Thread(() -> {
                 try {
-                    torch(params, 1, () -> false, (stage, done, total, detail) -> attempt[0].interrupt());
+                    torch(params, 1, () -> false, event -> attempt[0].interrupt());
                 } catch (Throwable t) {
                     first.set(t);
                 }

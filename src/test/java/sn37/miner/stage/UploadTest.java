@@ -105,6 +105,32 @@ class UploadTest {
                 new StoreEffects(store, runId, StageNames.UPLOAD));
     }
 
+    @Test
+    void reportsTheBytesSentInOrderUpToTheModelsTotal() throws Exception {
+        List<ProgressEvent> events = new java.util.ArrayList<>();
+        StageContext.Outputs none = new StageContext.Outputs() {
+            @Override
+            public <T> Optional<T> of(String stage, Class<T> type) {
+                return Optional.empty();
+            }
+        };
+        StageContext ctx = new StageContext(runId, 1, params(REPO, model), tmp.resolve("work"), none, () -> false,
+                new StoreEffects(store, runId, StageNames.UPLOAD), events::add);
+
+        PublishedModel out = upload(UploadListener.NONE).run(ctx);
+
+        long total = 0;
+        for (String file : out.files().keySet()) total += java.nio.file.Files.size(model.resolve(file));
+        assertTrue(events.size() >= 2, events.toString());
+        for (int i = 0; i < events.size(); i++) {
+            ProgressEvent e = events.get(i);
+            assertEquals(List.of("upload", "byte", total), List.of(e.stage(), e.unit(), e.total()), e.toString());
+            assertTrue(i == 0 || e.done() >= events.get(i - 1).done(), "in order: " + events);
+        }
+        assertTrue(events.get(0).done() < total, "the LFS objects count as they land: " + events);
+        assertEquals(total, events.get(events.size() - 1).done());
+    }
+
     private PublishedModel run(Upload upload) throws Exception {
         return upload.run(ctx(params(REPO, model), null));
     }
