@@ -27,7 +27,21 @@ public final class Json {
      */
     private static final ObjectMapper TYPED = strictTypes(MAPPER.copy());
 
+    /**
+     * For what this program stored earlier (a stage's recorded outputs): a field an older version did not write is
+     * absent, and reads as null, 0 or false; a field a newer version wrote and this one dropped is ignored. A record
+     * written before a field was added must still resume.
+     */
+    private static final ObjectMapper RECORDS = MAPPER.copy()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
     private Json() {}
+
+    /** A reader of a stored record of {@code type} (see {@link #RECORDS}). */
+    public static ObjectReader recordReader(Class<?> type) {
+        return RECORDS.readerFor(type);
+    }
 
     public static ObjectMapper mapper() {
         return MAPPER;

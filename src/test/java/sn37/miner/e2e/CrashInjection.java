@@ -130,6 +130,10 @@ public final class CrashInjection {
                     int code = second.api.post("/api/runs/" + runId + "/resume", "").statusCode();
                     if (code != 202) problems.add("resume answered " + code);
                 }
+                if (publishing) {
+                    // the restart marks the run FAILED(interrupted) before the sweeper's first pass picks it up
+                    second.api.awaitAutoRetry(runId, Duration.ofMinutes(1));
+                }
                 run = second.api.awaitFinished(runId, Duration.ofMinutes(3));
                 if (publishing && run.get("autoRetries").asInt() != 1) {
                     problems.add("the sweeper did not resume it (autoRetries " + run.get("autoRetries") + ")");

@@ -51,6 +51,14 @@ final class ServerProcessApi {
     }
 
     /** Polls until the run is neither QUEUED nor RUNNING. */
+    /** Waits until the retry sweeper has resumed the run once (or the timeout passes: the caller's checks say so). */
+    void awaitAutoRetry(String id, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (run(id).get("autoRetries").asInt() < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+    }
+
     JsonNode awaitFinished(String id, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         JsonNode run = run(id);

@@ -131,7 +131,7 @@ class LoadModelTest {
                     return Optional.empty();
                 }
                 try {
-                    return Optional.of(Json.mapper().readValue(value, type));
+                    return Optional.of(Json.recordReader(type).readValue(value));
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }

@@ -100,6 +100,9 @@ public final class LocalTorchrun implements TrainingLauncher {
             throw new LaunchException("cannot start " + request.python() + " for job " + request.name() + ": "
                     + e.getMessage(), e);
         }
+        if (!command.get(0).equals(request.python().toString())) {
+            awaitOwnSession(process);
+        }
         ProcStat stat = ProcStat.of(process.pid()).orElse(null);
         String id = process.pid() + ":" + (stat == null ? 0 : stat.startTicks());
         children.put(id, process);
@@ -109,6 +112,24 @@ public final class LocalTorchrun implements TrainingLauncher {
         LOG.info("started job {} as process {} (torchrun, {} process{}); its output goes to {}", request.name(),
                 process.pid(), request.nprocPerNode(), request.nprocPerNode() == 1 ? "" : "es", request.logFile());
         return new JobHandle(NAME, id, request.name());
+    }
+
+    /**
+     * setsid makes its own session only once it runs, a moment after start: a cancel before that would signal the
+     * orchestrator's group. So the job is handed back once it leads its own group (or has ended), at most 5 s later.
+     */
+    private static void awaitOwnSession(Process process) throws LaunchException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (process.isAlive() && System.nanoTime() < deadline) {
+            ProcStat stat = ProcStat.of(process.pid()).orElse(null);
+            if (stat == null || stat.processGroup() == process.pid()) return;
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LaunchException("interrupted while starting process " + process.pid());
+            }
+        }
     }
 
     @Override
