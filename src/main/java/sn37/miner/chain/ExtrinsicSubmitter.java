@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sn37.miner.chain.crypto.Sr25519Keypair;
-import sn37.miner.chain.metadata.RuntimeMetadata;
+import sn37.miner.chain.runtime.RuntimeMetadata;
 import sn37.miner.chain.rpc.ExtrinsicStatus;
 import sn37.miner.chain.rpc.Subscription;
 import sn37.miner.chain.rpc.SubscriptionListener;

@@ -1,6 +1,6 @@
 package sn37.miner.chain;
 
-import sn37.miner.chain.metadata.CallIndex;
+import sn37.miner.chain.runtime.CallIndex;
 import sn37.miner.chain.scale.ScaleWriter;
 
 /** Call bytes of {@code Commitments.set_commitment(netuid: u16, info: Box<CommitmentInfo>)}. */

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
-import sn37.miner.chain.metadata.RuntimeMetadata;
-import sn37.miner.chain.metadata.SignedExtensionMetadata;
-import sn37.miner.chain.metadata.TypeRegistry;
+import sn37.miner.chain.runtime.RuntimeMetadata;
+import sn37.miner.chain.runtime.SignedExtensionMetadata;
+import sn37.miner.chain.runtime.TypeRegistry;
 import sn37.miner.chain.scale.ScaleWriter;
 
 /**

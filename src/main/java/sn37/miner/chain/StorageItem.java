@@ -2,8 +2,8 @@ package sn37.miner.chain;
 
 import java.util.Optional;
 import java.util.function.Function;
-import sn37.miner.chain.metadata.RuntimeMetadata;
-import sn37.miner.chain.metadata.StorageEntry;
+import sn37.miner.chain.runtime.RuntimeMetadata;
+import sn37.miner.chain.runtime.StorageEntry;
 import sn37.miner.chain.scale.ScaleException;
 import sn37.miner.chain.scale.ScaleReader;
 

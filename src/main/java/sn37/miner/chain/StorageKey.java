@@ -3,8 +3,8 @@ package sn37.miner.chain;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import sn37.miner.chain.crypto.Hashing;
-import sn37.miner.chain.metadata.StorageEntry;
-import sn37.miner.chain.metadata.StorageHasher;
+import sn37.miner.chain.runtime.StorageEntry;
+import sn37.miner.chain.runtime.StorageHasher;
 
 /**
  * FRAME storage keys: {@code twox128(pallet) ‖ twox128(item) ‖ hasher(key)...}, each map key

@@ -12,7 +12,7 @@ public final class RepoIds {
      *
      * @throws InvalidRepoIdException with taoverse's message when a check fails
      */
-    public static RepoId validate(String repoId) {
+    public static RepoName validate(String repoId) {
         if (repoId == null || repoId.isEmpty()) {
             throw new InvalidRepoIdException(repoId, "Hugging Face repo id cannot be empty.");
         }
@@ -27,6 +27,6 @@ public final class RepoIds {
             throw new InvalidRepoIdException(
                     repoId, "Hugging Face repo id must be in the format <org or user name>/<repo_name>.");
         }
-        return new RepoId(repoId.substring(0, slash), repoId.substring(slash + 1));
+        return new RepoName(repoId.substring(0, slash), repoId.substring(slash + 1));
     }
 }

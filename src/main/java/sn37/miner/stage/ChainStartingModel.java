@@ -8,9 +8,9 @@ import sn37.miner.chain.BlockRef;
 import sn37.miner.chain.ChainException;
 import sn37.miner.chain.ChainOptions;
 import sn37.miner.chain.SubtensorClient;
-import sn37.miner.chain.store.CommitmentStore;
-import sn37.miner.chain.store.Metagraph;
-import sn37.miner.chain.store.MinerModel;
+import sn37.miner.chain.commitment.CommitmentClient;
+import sn37.miner.chain.commitment.Metagraph;
+import sn37.miner.chain.commitment.MinerModel;
 import sn37.miner.competition.CompetitionSchedule;
 import sn37.miner.competition.ModelConstraints;
 import sn37.miner.config.Echo;
@@ -49,7 +49,7 @@ final class ChainStartingModel {
         String endpoint = services.endpoints().subtensor(p.subtensorNetwork(), p.subtensorChainEndpoint());
         MinerModel miner;
         try (SubtensorClient chain = SubtensorClient.connect(endpoint, chainOptions)) {
-            CommitmentStore commitments = new CommitmentStore(chain, services.clock());
+            CommitmentClient commitments = new CommitmentClient(chain, services.clock());
             Metagraph metagraph = new Metagraph(chain);
             BlockRef at = chain.bestBlock();
             miner = (p.loadBest()
@@ -86,7 +86,7 @@ final class ChainStartingModel {
     }
 
     /** Why a uid has no model: not registered, no commitment, or a commitment that is not model metadata. */
-    private static String whyNoModel(Metagraph metagraph, CommitmentStore commitments, RunParams p, BlockRef at) {
+    private static String whyNoModel(Metagraph metagraph, CommitmentClient commitments, RunParams p, BlockRef at) {
         Optional<byte[]> hotkey = metagraph.hotkeyOf(p.netuid(), p.loadUid(), at);
         if (hotkey.isEmpty()) return "it is not registered";
         return commitments.read(p.netuid(), hotkey.get(), at)

@@ -12,11 +12,11 @@ import sn37.miner.chain.ChainOptions;
 import sn37.miner.chain.PreparedExtrinsic;
 import sn37.miner.chain.Ss58;
 import sn37.miner.chain.SubtensorClient;
-import sn37.miner.chain.store.CommitResult;
-import sn37.miner.chain.store.CommitmentStore;
-import sn37.miner.chain.store.OnChainCommitment;
-import sn37.miner.chain.store.PendingCommit;
-import sn37.miner.chain.store.Reconciliation;
+import sn37.miner.chain.commitment.CommitmentOutcome;
+import sn37.miner.chain.commitment.CommitmentClient;
+import sn37.miner.chain.commitment.OnChainCommitment;
+import sn37.miner.chain.commitment.PendingExtrinsic;
+import sn37.miner.chain.commitment.Reconciliation;
 import sn37.miner.config.ConfigException;
 import sn37.miner.config.Json;
 import sn37.miner.hub.HubClient;
@@ -89,9 +89,9 @@ public final class Commit implements Stage {
                     + ": validators would reject the hash; commit with the same --wallet.name/--wallet.hotkey as the upload");
         }
         String endpoint = services.endpoints().subtensor(p.subtensorNetwork(), p.subtensorChainEndpoint());
-        CommitResult result;
+        CommitmentOutcome result;
         try (SubtensorClient chain = SubtensorClient.connect(endpoint, options)) {
-            result = commitOnce(ctx, new CommitmentStore(chain, services.clock()), p.netuid(), hotkey, text);
+            result = commitOnce(ctx, new CommitmentClient(chain, services.clock()), p.netuid(), hotkey, text);
         } catch (ChainException e) {
             throw new StageException(e.getMessage(), e);
         }
@@ -100,7 +100,7 @@ public final class Commit implements Stage {
                 hotkey.ss58Address(), p.netuid(), repo);
     }
 
-    private CommitResult commitOnce(StageContext ctx, CommitmentStore store, int netuid, Hotkey hotkey, String text) {
+    private CommitmentOutcome commitOnce(StageContext ctx, CommitmentClient store, int netuid, Hotkey hotkey, String text) {
         for (ExternalEffect e : ctx.effects().ofStage()) {
             if (!e.effectKey().startsWith(EFFECT_PREFIX) || e.status() == EffectStatus.ABSENT) {
                 continue;
@@ -111,7 +111,7 @@ public final class Commit implements Stage {
             if (e.status() == EffectStatus.CONFIRMED) {
                 if (ours) {
                     long block = json(e.responseJson()).path("block").asLong();
-                    return new CommitResult(new OnChainCommitment(netuid, hotkey.ss58Address(), block, text),
+                    return new CommitmentOutcome(new OnChainCommitment(netuid, hotkey.ss58Address(), block, text),
                             req.path("extrinsicHash").asText(), false);
                 }
                 continue;
@@ -119,7 +119,7 @@ public final class Commit implements Stage {
             String sentText = req.path("metadata").asText();
             byte[] sentBy = Ss58.decode(req.path("hotkey").asText());
             int sentNetuid = req.path("netuid").asInt();
-            PendingCommit pending = new PendingCommit(req.path("extrinsicHash").asText(), req.path("nonce").asLong(),
+            PendingExtrinsic pending = new PendingExtrinsic(req.path("extrinsicHash").asText(), req.path("nonce").asLong(),
                     req.path("deathBlock").asLong());
             Reconciliation r = store.reconcile(sentNetuid, sentBy, sentText, pending);
             LOG.info("run {}: earlier commit extrinsic {}: {}", ctx.runId(), pending.extrinsicHash(), r);
@@ -138,11 +138,11 @@ public final class Commit implements Stage {
             if (landed != null) {
                 ctx.effects().confirm(e.effectKey(), response(landed));
                 if (ours) {
-                    return new CommitResult(landed, pending.extrinsicHash(), false);
+                    return new CommitmentOutcome(landed, pending.extrinsicHash(), false);
                 }
             }
         }
-        CommitResult result = store.commit(netuid, hotkey.keypair(), text,
+        CommitmentOutcome result = store.commit(netuid, hotkey.keypair(), text,
                 x -> ctx.effects().intend(EFFECT_PREFIX + x.hash(), request(x, netuid, text)));
         if (!result.skipped()) {
             ctx.effects().confirm(EFFECT_PREFIX + result.extrinsicHash(), response(result.commitment()));
@@ -150,7 +150,7 @@ public final class Commit implements Stage {
         return result;
     }
 
-    private boolean makePublic(String repo, CommitResult result) {
+    private boolean makePublic(String repo, CommitmentOutcome result) {
         try {
             HubClient hub = HubClient.create(services.endpoints().hub(),
                     HubToken.of(services.secrets().requireHfToken().reveal()));

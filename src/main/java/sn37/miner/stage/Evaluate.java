@@ -172,10 +172,9 @@ public final class Evaluate implements Stage {
     /** --incumbent_dir, else the model load-model started from when it came from chain metadata (--load_best/uid). */
     static Path incumbentDir(StageContext ctx) {
         if (ctx.params().incumbentDir() != null) return Path.of(ctx.params().incumbentDir()).toAbsolutePath();
-        com.fasterxml.jackson.databind.JsonNode load = ctx.output(StageNames.LOAD_MODEL,
-                com.fasterxml.jackson.databind.JsonNode.class).orElse(null);
-        if (load != null && load.path("source").asText().startsWith("load_")) {
-            return Path.of(load.path("modelDir").asText());
+        LoadModel.Output load = ctx.output(StageNames.LOAD_MODEL, LoadModel.Output.class).orElse(null);
+        if (load != null && load.source() != null && load.source().startsWith("load_")) {
+            return Path.of(load.modelDir());
         }
         throw new StageException("--gate beat-best needs the incumbent model: start from --load_best or --load_uid"
                 + " (the committed model is the incumbent), or give --incumbent_dir DIR");

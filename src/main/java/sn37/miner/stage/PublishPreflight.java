@@ -3,7 +3,7 @@ package sn37.miner.stage;
 import sn37.miner.chain.ChainException;
 import sn37.miner.chain.ChainOptions;
 import sn37.miner.chain.SubtensorClient;
-import sn37.miner.chain.store.Metagraph;
+import sn37.miner.chain.commitment.Metagraph;
 import sn37.miner.wallet.Hotkey;
 import sn37.miner.wallet.Wallet;
 

@@ -1,7 +1,6 @@
 package sn37.miner.stage;
 
 import ai.djl.Device;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -98,11 +97,11 @@ public final class Train implements Stage {
     @Override
     public Output run(StageContext ctx) throws Exception {
         RunParams p = ctx.params();
-        JsonNode start = ctx.output(StageNames.LOAD_MODEL, JsonNode.class).orElseThrow(() ->
+        LoadModel.Output start = ctx.output(StageNames.LOAD_MODEL, LoadModel.Output.class).orElseThrow(() ->
                 new StageException("train needs the outputs of load-model"));
         FetchData.Output data = ctx.output(StageNames.FETCH_DATA, FetchData.Output.class).orElseThrow(() ->
                 new StageException("train needs the outputs of fetch-data"));
-        Path modelDir = Path.of(start.path("modelDir").asText());
+        Path modelDir = Path.of(start.modelDir());
         Path snapshot = Path.of(data.snapshotPath());
         List<McSample> samples = data.reasoning() ? List.of() : SnapshotWriter.read(snapshot);
         List<ReasoningSample> reasoning = data.reasoning() ? ReasoningSnapshot.read(snapshot) : List.of();
@@ -114,7 +113,7 @@ public final class Train implements Stage {
         ModelConstraints constraints = LoadModel.constraints(p.competitionId());
         Device device = torch ? null : ComputeDevice.of(p.device());
         Dtype dtype = dtype(p.dtype());
-        Path tokenizerDir = start.path("tokenizerDir").isTextual() ? Path.of(start.get("tokenizerDir").asText()) : null;
+        Path tokenizerDir = start.tokenizerDir() == null ? null : Path.of(start.tokenizerDir());
         Path work = ctx.workDir().resolve(WORK);
         Path best = work.resolve("best-model").toAbsolutePath();
         TrainConfig config = TrainConfig.of(p.lr(), p.accumulationSteps(), p.batchSize(), p.numEpochs(), p.maxSteps(),

@@ -1,6 +1,5 @@
 package sn37.miner.stage;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.IdentityHashMap;
@@ -163,13 +162,12 @@ public final class Upload implements Stage {
         if (ctx.params().uploadDir() != null) {
             return Path.of(ctx.params().uploadDir()).toAbsolutePath();
         }
-        JsonNode train = ctx.output(StageNames.TRAIN, JsonNode.class).orElseThrow(() -> new StageException(
+        Train.Output train = ctx.output(StageNames.TRAIN, Train.Output.class).orElseThrow(() -> new StageException(
                 "upload needs the train stage's outputs or an explicit upload_dir, and this run has neither"));
-        JsonNode modelDir = train.get("modelDir");
-        if (modelDir == null || !modelDir.isTextual()) {
-            throw new StageException("the train stage's outputs have no 'modelDir': " + train);
+        if (train.modelDir() == null) {
+            throw new StageException("the train stage's outputs name no model directory: train again");
         }
-        return Path.of(modelDir.asText());
+        return Path.of(train.modelDir());
     }
 
     /** The secure hash is salted with the hotkey that will sign the chain commit. */

@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import sn37.miner.chain.crypto.Sr25519;
 import sn37.miner.chain.crypto.Sr25519Keypair;
-import sn37.miner.chain.metadata.RuntimeMetadata;
+import sn37.miner.chain.runtime.RuntimeMetadata;
 import sn37.miner.chain.scale.Hex;
 
 /**

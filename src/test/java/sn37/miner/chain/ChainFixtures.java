@@ -8,7 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import sn37.miner.chain.metadata.RuntimeMetadata;
+import sn37.miner.chain.runtime.RuntimeMetadata;
 import sn37.miner.chain.scale.Hex;
 
 /** Test access to the chain fixtures under src/test/resources/chain (see README.md there). */

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import sn37.miner.chain.crypto.Sr25519Keypair;
-import sn37.miner.chain.metadata.RuntimeMetadata;
+import sn37.miner.chain.runtime.RuntimeMetadata;
 import sn37.miner.fake.FakeSubtensor;
 
 class ExtrinsicSubmitterTest {

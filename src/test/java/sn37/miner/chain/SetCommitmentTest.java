@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import org.junit.jupiter.api.Test;
-import sn37.miner.chain.metadata.CallIndex;
+import sn37.miner.chain.runtime.CallIndex;
 import sn37.miner.chain.scale.Hex;
 
 class SetCommitmentTest {

@@ -74,7 +74,7 @@ class SignedExtrinsicTest {
 
         Sr25519Keypair signer = Sr25519Keypair.fromMiniSecret(new byte[32]);
         CommitmentInfo info = CommitmentInfo.of(Data.raw("a".repeat(128)), Data.raw("b".repeat(128)));
-        byte[] call = SetCommitment.call(new sn37.miner.chain.metadata.CallIndex(18, 0), 37, info);
+        byte[] call = SetCommitment.call(new sn37.miner.chain.runtime.CallIndex(18, 0), 37, info);
         TransactionParams params = TransactionParams.immortal(343, 1, new byte[32], 0);
         byte[] extrinsic = SignedExtrinsic.sign(signer, call, finney, params);
         byte[] signedPayload = SignedExtrinsic.signingPayload(call, finney.extra(params), finney.additional(params));

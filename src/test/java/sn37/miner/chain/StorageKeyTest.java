@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import sn37.miner.chain.metadata.RuntimeMetadata;
-import sn37.miner.chain.metadata.StorageEntry;
-import sn37.miner.chain.metadata.StorageHasher;
+import sn37.miner.chain.runtime.RuntimeMetadata;
+import sn37.miner.chain.runtime.StorageEntry;
+import sn37.miner.chain.runtime.StorageHasher;
 import sn37.miner.chain.scale.Hex;
 import sn37.miner.chain.scale.ScaleWriter;
 

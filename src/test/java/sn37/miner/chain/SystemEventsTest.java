@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import sn37.miner.chain.metadata.RuntimeMetadata;
+import sn37.miner.chain.runtime.RuntimeMetadata;
 
 /** System.Events of the two blocks chopsticks recorded (spec 218), decoded with that runtime's metadata. */
 class SystemEventsTest {

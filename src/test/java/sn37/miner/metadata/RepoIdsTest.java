@@ -21,7 +21,7 @@ class RepoIdsTest {
         String repoId = v.get("repo_id").asText();
         assertEquals(v.get("python_len").asInt(), repoId.codePointCount(0, repoId.length()));
         if (v.get("ok").asBoolean()) {
-            assertEquals(new RepoId(v.get("namespace").asText(), v.get("name").asText()), RepoIds.validate(repoId));
+            assertEquals(new RepoName(v.get("namespace").asText(), v.get("name").asText()), RepoIds.validate(repoId));
         } else {
             InvalidRepoIdException e = assertThrows(InvalidRepoIdException.class, () -> RepoIds.validate(repoId));
             assertEquals(v.get("error_message").asText(), e.getMessage());
@@ -33,7 +33,7 @@ class RepoIdsTest {
     void countsLengthInCodePointsNotUtf16Units() {
         String emojiName = "ab/" + "\uD83D\uDE00".repeat(35);
         assertEquals(70 + 3, emojiName.length());
-        assertEquals(new RepoId("ab", "\uD83D\uDE00".repeat(35)), RepoIds.validate(emojiName));
+        assertEquals(new RepoName("ab", "\uD83D\uDE00".repeat(35)), RepoIds.validate(emojiName));
     }
 
     @Test

@@ -1,4 +1,0 @@
-package sn37.miner.chain.metadata;
-
-/** A signed extension as the runtime declares it: its identifier and the type ids of its extra and additional-signed data. */
-public record SignedExtensionMetadata(String identifier, int extraType, int additionalType) {}

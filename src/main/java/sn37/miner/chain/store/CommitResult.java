@@ -1,7 +1,0 @@
-package sn37.miner.chain.store;
-
-/**
- * A commitment that is on chain and final. {@code skipped}: the chain held exactly this text already, so no
- * extrinsic was sent (and {@code extrinsicHash} is null).
- */
-public record CommitResult(OnChainCommitment commitment, String extrinsicHash, boolean skipped) {}

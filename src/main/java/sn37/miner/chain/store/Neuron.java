@@ -1,7 +1,0 @@
-package sn37.miner.chain.store;
-
-/**
- * One uid of a subnet's metagraph. {@code incentive} is the u16 share normalised to [0, 1] (bittensor's
- * {@code metagraph.I}); {@code stake} is in TAO, see {@link Metagraph#neurons}.
- */
-public record Neuron(int uid, String hotkey, double incentive, boolean validatorPermit, double stake) {}
