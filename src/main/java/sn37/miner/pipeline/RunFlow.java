@@ -147,7 +147,7 @@ public final class RunFlow {
                 .filter(s -> s.outputsJson() != null)
                 .map(s -> {
                     try {
-                        return Json.recordReader(GateDecision.class).readValue(s.outputsJson());
+                        return Json.recordReader(GateDecision.class).<GateDecision>readValue(s.outputsJson());
                     } catch (Exception e) {
                         throw new StageException("the gate's recorded decision is unreadable: " + e.getMessage(), e);
                     }

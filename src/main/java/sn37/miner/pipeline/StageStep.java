@@ -248,7 +248,7 @@ public final class StageStep implements Processor {
                     .filter(s -> s.status() == StageStatus.SUCCEEDED && s.outputsJson() != null)
                     .map(s -> {
                         try {
-                            return Json.recordReader(type).readValue(s.outputsJson());
+                            return Json.recordReader(type).<T>readValue(s.outputsJson());
                         } catch (Exception e) {
                             throw new StageException("recorded outputs of stage " + stage + " in run " + runId
                                     + " cannot be read as " + type.getSimpleName() + ": " + e.getMessage(), e);

@@ -131,7 +131,7 @@ class LoadModelTest {
                     return Optional.empty();
                 }
                 try {
-                    return Optional.of(Json.recordReader(type).readValue(value));
+                    return Optional.of(Json.recordReader(type).<T>readValue(value));
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
