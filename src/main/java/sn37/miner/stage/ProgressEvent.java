@@ -1,5 +1,7 @@
 package sn37.miner.stage;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 /**
  * One report of how far a stage is: a training step, evaluation samples scored, bytes uploaded or downloaded.
  * Stored per run and served by {@code GET /api/runs/{id}/progress}; fields that do not apply are null and left out
@@ -38,10 +40,12 @@ public record ProgressEvent(String stage, String unit, long done, long total, St
     }
 
     /** Training reports every step; the others report often and only their latest figure matters. */
+    @JsonIgnore
     public boolean isStep() {
         return STEP.equals(unit);
     }
 
+    @JsonIgnore
     public boolean isComplete() {
         return total > 0 && done >= total;
     }

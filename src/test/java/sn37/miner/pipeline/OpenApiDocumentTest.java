@@ -20,7 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 import sn37.miner.config.Json;
 import sn37.miner.config.MinerVersion;
 import sn37.miner.run.ArtifactRecord;
+import sn37.miner.run.ProgressLog;
 import sn37.miner.run.RunReport;
+import sn37.miner.stage.ProgressEvent;
 import sn37.miner.stage.RunParams;
 
 /**
@@ -58,6 +60,8 @@ class OpenApiDocumentTest {
                 "RunResumed", RunResumed.class, "CancelAccepted", CancelAccepted.class, "RunList", RunList.class,
                 "RunReport", RunReport.class, "StageView", RunReport.StageView.class, "EffectView",
                 RunReport.EffectView.class, "ArtifactRecord", ArtifactRecord.class, "ApiError", ApiError.class);
+        types = new java.util.HashMap<>(types);
+        types.put("ProgressItem", ProgressItem.class);
         for (Map.Entry<String, Class<?>> e : types.entrySet()) {
             JsonNode schema = doc.at("/components/schemas/" + e.getKey());
             assertFalse(schema.isMissingNode(), "no schema " + e.getKey());
@@ -87,6 +91,12 @@ class OpenApiDocumentTest {
         t.awaitFinished(id, Duration.ofMinutes(1));
         a.conform("get", "/api/runs/{runId}", 200, t.get("/api/runs/" + id));
         a.conform("get", "/api/runs", 200, t.get("/api/runs?limit=5"));
+        a.conform("get", "/api/runs/{runId}/progress", 200, t.get("/api/runs/" + id + "/progress"));
+        // these stand-in stages report no progress: one real stored event as the endpoint writes it
+        String step = Json.mapper().writeValueAsString(ProgressEvent.step("train", 3, 8, 0, 2.5, 1e-4, 0.9, 1200));
+        String answer = "[" + RunApi.eventJson(new ProgressLog.Entry(4, java.time.Instant.now(), "train", step)) + "]";
+        a.conform("get", "/api/runs/{runId}/progress", 200, 200, "application/json", answer);
+        a.conform("get", "/api/runs/{runId}/progress", 404, t.get("/api/runs/no-such-run/progress"));
 
         a.conform("post", "/api/runs/{runId}/cancel", 409, t.post("/api/runs/" + id + "/cancel", ""));
         a.conform("get", "/api/runs/{runId}", 404, t.get("/api/runs/no-such-run"));
