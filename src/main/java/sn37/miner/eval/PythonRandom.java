@@ -8,8 +8,9 @@ import java.util.Set;
 
 /**
  * CPython's {@code random.Random} (Mersenne Twister MT19937, {@code Modules/_randommodule.c} and
- * {@code Lib/random.py}, unchanged from 3.10 to 3.12) for the calls the word-sorting loader makes: {@code seed(int)},
- * {@code getrandbits(k)}, {@code randint(a, b)} and {@code sample(population, k)}. Same seed, same draws.
+ * {@code Lib/random.py}, unchanged from 3.10 to 3.12) for the calls the word-sorting and IFEval loaders make:
+ * {@code seed(int)}, {@code getrandbits(k)}, {@code randint(a, b)}, {@code sample(population, k)}, {@code choice(seq)}
+ * and {@code shuffle(x)}. Same seed, same draws.
  */
 public final class PythonRandom {
 
@@ -124,5 +125,21 @@ public final class PythonRandom {
             }
         }
         return result;
+    }
+
+    /** {@code choice(seq)}: {@code seq[_randbelow(len(seq))]}. */
+    public <T> T choice(List<T> seq) {
+        if (seq.isEmpty()) throw new IllegalArgumentException("cannot choose from an empty sequence");
+        return seq.get(randbelow(seq.size()));
+    }
+
+    /** {@code shuffle(x)} in place: Fisher-Yates from the end, {@code j = _randbelow(i + 1)}. */
+    public <T> void shuffle(List<T> x) {
+        for (int i = x.size() - 1; i > 0; i--) {
+            int j = randbelow(i + 1);
+            T t = x.get(i);
+            x.set(i, x.get(j));
+            x.set(j, t);
+        }
     }
 }
