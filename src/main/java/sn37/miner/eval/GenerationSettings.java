@@ -45,4 +45,14 @@ public record GenerationSettings(
     public static GenerationSettings sanityCheck(int eosTokenId) {
         return new GenerationSettings(20, 20, 1.0f, eosTokenId, eosTokenId);
     }
+
+    /**
+     * The IF_EVAL task: {@code GenerationConfig(max_new_tokens=200, repetition_penalty=1.2, do_sample=False,
+     * eos_token_id=pad_token_id=tokenizer.eos_token_id, max_time=5.0)} (finetuning {@code finetune/validation.py}
+     * at HEAD). {@code max_time} is left out: it cuts generation after 5 s of wall time on the validator's hardware,
+     * which no other machine reproduces, so here every response runs to EOS or 200 tokens.
+     */
+    public static GenerationSettings ifEval(int eosTokenId) {
+        return new GenerationSettings(200, 0, 1.2f, eosTokenId, eosTokenId);
+    }
 }

@@ -10,16 +10,18 @@ import sn37.miner.competition.EvalTask;
 import sn37.miner.data.McSample;
 import sn37.miner.data.ReasoningSample;
 import sn37.miner.data.ReasoningTask;
+import sn37.miner.eval.ifeval.IfEvalSamples;
 import sn37.miner.model.LanguageModel;
 import sn37.miner.model.PromptEncoder;
 
 /**
  * Scores one model on a competition's tasks, the way the competition's validators do, with the data this miner
  * has: SYNTHETIC_MMLU on the run's SN1 samples ({@link MultipleChoice}), WORD_SORTING on samples generated from the
- * seed ({@link WordSorting}, {@link ReferenceLoss}), SYNTHETIC_1_SFT and CODEFORCES_COTS on the run's held-out
- * reasoning rows ({@link ReferenceLoss}). Tasks whose data this miner does not fetch (FINEWEB's fineweb-edu rows,
- * IF_EVAL), or a reasoning task without held-out rows, are reported as skipped with the reason and the composite is
- * renormalised over the rest, as validators do when a task's data fails to load; {@link TextLoss} is ready for
+ * seed ({@link WordSorting}, {@link ReferenceLoss}), IF_EVAL_V2 on prompt pairs built from the same SN1 samples and
+ * the seed ({@link IfEvalSamples}, {@link IfEval}), SYNTHETIC_1_SFT and CODEFORCES_COTS on the run's held-out
+ * reasoning rows ({@link ReferenceLoss}). Tasks whose data this miner does not fetch (FINEWEB's fineweb-edu rows),
+ * a reasoning task without held-out rows, or IF_EVAL_V2 without two usable questions, are reported as skipped with
+ * the reason and the composite is renormalised over the rest, as validators do when a task's data fails to load; {@link TextLoss} is ready for
  * FINEWEB texts once a source provides them.
  */
 public final class ModelEvaluation {
@@ -39,6 +41,7 @@ public final class ModelEvaluation {
 
     public static final String MMLU = "SYNTHETIC_MMLU";
     public static final String WORD_SORTING = "WORD_SORTING";
+    public static final String IF_EVAL_V2 = "IF_EVAL_V2";
 
     private ModelEvaluation() {}
 
@@ -96,6 +99,18 @@ public final class ModelEvaluation {
                     List<ReferenceLoss.Sample> scoring = ReferenceLoss.tokenizeReasoning(rows, encoder);
                     raws.put(task.name(), CompositeScore.Raw.of(ReferenceLoss.run(model, scoring, plan.dtype(),
                             done -> progress.scored(task.name(), done, scoring.size())), rows.size()));
+                }
+                case IF_EVAL_V2 -> {
+                    List<IfEvalSamples.Sample> prompts = IfEvalSamples.build(samples, plan.seed(), IfEvalSamples.PAIRS);
+                    if (prompts.isEmpty()) {
+                        raws.put(task.name(), CompositeScore.Raw.skipped(task.name() + " has no question pairs: the"
+                                + " held-out evaluation questions give fewer than two with a parsable question and an"
+                                + " answer of two or more words; scored on the other tasks with renormalised weights"));
+                        continue;
+                    }
+                    IfEval.Result ifEval = IfEval.run(model, encoder, prompts, plan.dtype(), plan.batchSize(),
+                            cancelled, done -> progress.scored(task.name(), done, prompts.size()));
+                    raws.put(task.name(), CompositeScore.Raw.of(ifEval.score(), prompts.size()));
                 }
                 default -> raws.put(task.name(), CompositeScore.Raw.skipped(task.name()
                         + " data is not fetched by this miner; scored on the other tasks with renormalised weights"));
