@@ -58,7 +58,9 @@ public final class IfEval {
         List<List<String>> responses = pairs.stream().map(Pair::responses).toList();
         List<Integer> ruleCounts = samples.stream().map(s -> s.rules().size()).toList();
         int failed = (int) pairs.stream().filter(p -> p.error() != null).count();
-        int duplicates = (int) pairs.stream().filter(p -> p.error() == null && p.similarity() > DUPLICATE_RATIO).count();
+        int duplicates = (int) pairs.stream()
+                .filter(p -> p.error() == null && p.similarity() > DUPLICATE_RATIO)
+                .count();
         double score = failed > 0 && failed == pairs.size() ? Double.POSITIVE_INFINITY : score(responses, samples);
         return new Result(List.copyOf(pairs), duplicates, failed, score, (System.nanoTime() - started) / 1e9);
     }

@@ -21,8 +21,8 @@ import sn37.miner.model.PromptEncoder;
  * the seed ({@link IfEvalSamples}, {@link IfEval}), SYNTHETIC_1_SFT and CODEFORCES_COTS on the run's held-out
  * reasoning rows ({@link ReferenceLoss}). Tasks whose data this miner does not fetch (FINEWEB's fineweb-edu rows),
  * a reasoning task without held-out rows, or IF_EVAL_V2 without two usable questions, are reported as skipped with
- * the reason and the composite is renormalised over the rest, as validators do when a task's data fails to load; {@link TextLoss} is ready for
- * FINEWEB texts once a source provides them.
+ * the reason and the composite is renormalised over the rest, as validators do when a task's data fails to load;
+ * {@link TextLoss} is ready for FINEWEB texts once a source provides them.
  */
 public final class ModelEvaluation {
 

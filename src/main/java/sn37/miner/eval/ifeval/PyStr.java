@@ -19,7 +19,7 @@ final class PyStr {
 
     private PyStr() {}
 
-    /** {@code str.isspace()} for one code point: bidi WS, B or S, or category Zs (CPython {@code _PyUnicode_IsWhitespace}). */
+    /** {@code str.isspace()} for one code point: bidi WS, B or S, or category Zs ({@code _PyUnicode_IsWhitespace}). */
     static boolean isSpace(int cp) {
         return switch (cp) {
             case '\t', '\n', 0x0B, '\f', '\r', 0x1C, 0x1D, 0x1E, 0x1F, ' ', 0x85, 0xA0, 0x1680, 0x2028, 0x2029, 0x202F,
