@@ -103,9 +103,11 @@ public final class ModelEvaluation {
                 case IF_EVAL_V2 -> {
                     List<IfEvalSamples.Sample> prompts = IfEvalSamples.build(samples, plan.seed(), IfEvalSamples.PAIRS);
                     if (prompts.isEmpty()) {
-                        raws.put(task.name(), CompositeScore.Raw.skipped(task.name() + " has no question pairs: the"
-                                + " held-out evaluation questions give fewer than two with a parsable question and an"
-                                + " answer of two or more words; scored on the other tasks with renormalised weights"));
+                        raws.put(task.name(), CompositeScore.Raw.skipped(task.name() + " has no question pairs:"
+                                + " fewer than two of the first " + 2 * IfEvalSamples.PAIRS + " held-out questions"
+                                + " parse to an answer of two or more words (in SN1's challenges the parser reads the"
+                                + " one-shot example's one-word options, so validators' loader is empty too and they"
+                                + " drop the task); scored on the other tasks with renormalised weights"));
                         continue;
                     }
                     IfEval.Result ifEval = IfEval.run(model, encoder, prompts, plan.dtype(), plan.batchSize(),
