@@ -112,6 +112,15 @@ for seed in [1, 42, 2**64 + 5, 7919]:
                       "matches": [[[r.matches(t, i) for r in s.rules] for t in responses] for i in (0, 1)]})
     samples.append({"seed": str(seed), "samples": built})
 out["responses"] = responses
+
+# random.shuffle and random.choice, which the rule factory draws with besides randint.
+out["random"] = []
+for seed in [1, 42, 2**64 + 5]:
+    random.seed(seed)
+    shuffled = list(range(13))
+    random.shuffle(shuffled)
+    out["random"].append({"seed": str(seed), "shuffle_range13": shuffled,
+                          "choices_of_5": [random.choice([25, 30, 35, 40, 45]) for _ in range(10)]})
 out["samples"] = samples
 
 with open("golden.json", "w") as f:

@@ -79,39 +79,42 @@ public final class PunktSentences {
     private static List<int[]> slices(String text) {
         List<int[]> slices = new ArrayList<>();
         int lastBreak = 0;
-        int previousStart = 0;
-        int previousStop = 0;
-        MatchResult previous = null;
-        Matcher m = PERIOD_CONTEXT.matcher(text);
-        List<Object[]> candidates = new ArrayList<>();
-        while (m.find()) {
-            // _match_potential_end_contexts: the word before each match, dropping a match whose word overlaps
-            String before = text.substring(previousStop, m.start());
-            int lastSpace = lastAsciiWhitespace(before);
-            int wordStart = lastSpace != 0 ? lastSpace + previousStop + 1 : previousStart;
-            MatchResult current = new MatchResult(m.start(), m.end(), m.group("after"),
-                    m.group("next") == null ? -1 : m.start("next"));
-            if (previous != null && previousStop <= wordStart) {
-                candidates.add(new Object[] {previous, text.substring(previousStart, previousStop)});
-            }
-            previous = current;
-            previousStart = wordStart;
-            previousStop = m.start();
-        }
-        if (previous != null) candidates.add(new Object[] {previous, text.substring(previousStart, previousStop)});
-        for (Object[] c : candidates) {
-            MatchResult match = (MatchResult) c[0];
-            String context = c[1] + text.substring(match.start, match.end) + match.after;
-            if (containsBreak(context)) {
-                slices.add(new int[] {lastBreak, match.end});
-                lastBreak = match.nextStart >= 0 ? match.nextStart : match.end;
+        for (Candidate c : candidates(text)) {
+            if (containsBreak(c.word + text.substring(c.start, c.end) + c.after)) {
+                slices.add(new int[] {lastBreak, c.end});
+                lastBreak = c.nextStart >= 0 ? c.nextStart : c.end;
             }
         }
         slices.add(new int[] {lastBreak, PyStr.rstrip(text).length()});
         return slices;
     }
 
-    private record MatchResult(int start, int end, String after, int nextStart) {}
+    /** A possible break: the end character's span, the word before it, what follows it, where the next token starts. */
+    private record Candidate(int start, int end, String word, String after, int nextStart) {}
+
+    /**
+     * {@code _match_potential_end_contexts}: each match of {@code period_context_re} with the word before it (from
+     * the last ASCII whitespace after the previous match); a match is dropped when the next match's word reaches
+     * back into its own word ("acting!!!" gives one candidate, the last "!").
+     */
+    private static List<Candidate> candidates(String text) {
+        List<Candidate> out = new ArrayList<>();
+        int previousStart = 0;
+        int previousStop = 0;
+        Candidate pending = null;
+        Matcher m = PERIOD_CONTEXT.matcher(text);
+        while (m.find()) {
+            int lastSpace = lastAsciiWhitespace(text.substring(previousStop, m.start()));
+            int wordStart = lastSpace != 0 ? lastSpace + previousStop + 1 : previousStart;
+            if (pending != null && previousStop <= wordStart) out.add(pending);
+            pending = new Candidate(m.start(), m.end(), text.substring(wordStart, m.start()), m.group("after"),
+                    m.group("next") == null ? -1 : m.start("next"));
+            previousStart = wordStart;
+            previousStop = m.start();
+        }
+        if (pending != null) out.add(pending);
+        return out;
+    }
 
     /** {@code _get_last_whitespace_index}: 0 when there is none (or it is at 0). */
     private static int lastAsciiWhitespace(String s) {

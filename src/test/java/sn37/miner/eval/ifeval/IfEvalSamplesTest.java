@@ -6,13 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import sn37.miner.data.JsonlSampleSource;
 import sn37.miner.data.McSample;
+import sn37.miner.eval.PythonRandom;
 
 class IfEvalSamplesTest {
 
@@ -72,6 +75,26 @@ class IfEvalSamplesTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("randomVectors")
+    void shuffleAndChoiceDrawAsCpythonsRandomDoes(JsonNode v) {
+        PythonRandom random = new PythonRandom(new BigInteger(v.get("seed").asText()));
+        List<Integer> shuffled = new ArrayList<>(IntStream.range(0, 13).boxed().toList());
+        random.shuffle(shuffled);
+        List<Integer> expected = new ArrayList<>();
+        v.get("shuffle_range13").forEach(n -> expected.add(n.asInt()));
+        assertEquals(expected, shuffled);
+        List<Integer> choices = new ArrayList<>();
+        for (int i = 0; i < 10; i++) choices.add(random.choice(List.of(25, 30, 35, 40, 45)));
+        List<Integer> expectedChoices = new ArrayList<>();
+        v.get("choices_of_5").forEach(n -> expectedChoices.add(n.asInt()));
+        assertEquals(expectedChoices, choices);
+    }
+
+    static List<JsonNode> randomVectors() {
+        return Golden.list("random");
+    }
+
     @Test
     void theSameSeedBuildsTheSameSamplesAndAnotherSeedOthers() {
         List<IfEvalSamples.Sample> once = IfEvalSamples.build(Golden.rows(), BigInteger.valueOf(123), 20);
@@ -81,7 +104,7 @@ class IfEvalSamplesTest {
 
     @Test
     void everySampleHasTwoToFiveRulesThatDoNotConflict() {
-        for (int seed = 0; seed < 50; seed++) {
+        for (int seed = 0; seed < 20; seed++) {
             for (IfEvalSamples.Sample s : IfEvalSamples.build(Golden.rows(), BigInteger.valueOf(seed), 20)) {
                 assertTrue(s.rules().size() >= 2 && s.rules().size() <= 5, s.toString());
                 for (int k = 0; k < s.rules().size(); k++) {
