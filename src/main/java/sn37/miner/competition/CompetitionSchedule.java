@@ -68,6 +68,18 @@ public record CompetitionSchedule(String name, List<Entry> entries) {
         return head.get(head.size() - 1).startBlock();
     }
 
+    /**
+     * The competition a miner mines at {@code block} when it names none: of those in force there, the one with the
+     * largest share of emissions, a tie going to the lower id. In HEAD's schedule that is B7_MULTI_CHOICE (75 %)
+     * before block 4,675,163, then INSTRUCT_8B, and since 5,158,632 DISTILLED_REASONING_3B, each alone.
+     */
+    public Competition defaultAt(long block) {
+        return competitionsAt(block).stream()
+                .max(java.util.Comparator.comparingDouble(Competition::rewardPercentage)
+                        .thenComparing(c -> -c.id().id()))
+                .orElseThrow();
+    }
+
     /** Whether some schedule runs competition {@code id} at some block: otherwise no validator scores it. */
     public static boolean scheduled(int id) {
         return NAMES.stream().map(CompetitionSchedule::named).flatMap(s -> s.entries().stream())
