@@ -19,7 +19,8 @@ import sn37.miner.config.Json;
  * signature check; off by default), {@code gate} (threshold | beat-best) with {@code incumbent_dir},
  * {@code incumbent_block} and {@code current_block} for the beat-best gate; {@code trainer} (djl, the embedded
  * trainer, or torch, the PyTorch trainer run as a separate job) with, for torch, {@code launcher} (local torchrun or
- * slurm), {@code nproc_per_node}, {@code nnodes} and {@code slurm_partition}. Missing values take the reference's
+ * slurm), {@code nproc_per_node}, {@code nnodes} and {@code slurm_partition}; {@code competition_block}, the chain
+ * block at which a run that named no competition had it chosen (kept so a resume does not choose again). Missing values take the reference's
  * defaults; bad values are rejected here with the flag's name in the message.
  */
 public record RunParams(
