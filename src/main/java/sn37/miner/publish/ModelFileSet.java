@@ -77,12 +77,31 @@ public record ModelFileSet(Path dir, List<String> files, List<String> ignored, S
             }
         }
         if (withTokenizer) {
+            requireTokenizer(dir, all);
             TransformersFiles.TOKENIZER.stream().filter(all::contains).forEach(chosen::add);
         }
         String architecture = checkWeights(dir);
         List<String> ignored = new ArrayList<>(all);
         ignored.removeAll(chosen);
         return new ModelFileSet(dir, new ArrayList<>(chosen), ignored, architecture);
+    }
+
+    /**
+     * For a competition without a fixed tokenizer: the dir holds {@link TransformersFiles#TOKENIZER_REQUIRED}, since
+     * validators evaluate the model with the tokenizer of its own repo.
+     */
+    public static void requireTokenizer(Path dir) {
+        requireTokenizer(dir, listFiles(dir));
+    }
+
+    private static void requireTokenizer(Path dir, Set<String> all) {
+        List<String> missing = TransformersFiles.TOKENIZER_REQUIRED.stream().filter(f -> !all.contains(f)).toList();
+        if (!missing.isEmpty()) {
+            throw new PublishException("model dir " + dir + " has no " + String.join(" and no ", missing) + ": this"
+                    + " competition has no fixed tokenizer, so validators evaluate every model with the tokenizer in"
+                    + " its own repo. Copy the tokenizer files the model was trained with ("
+                    + String.join(", ", TransformersFiles.TOKENIZER_REQUIRED) + ") into the directory");
+        }
     }
 
     /** Opens the weights as a loader would (every shard parses, the index matches them) and reads the class name. */
