@@ -27,6 +27,8 @@ import sn37.miner.model.llama.TinyConfigs;
 import sn37.miner.model.tokenizer.ChatPromptEncoder;
 import sn37.miner.model.tokenizer.ChatTokenizer;
 import sn37.miner.publish.FakeHubClients;
+import sn37.miner.publish.ModelFileSet;
+import sn37.miner.publish.PublishException;
 import sn37.miner.publish.PublishedModel;
 import sn37.miner.publish.TinyModels;
 
@@ -186,6 +188,9 @@ class OwnTokenizerTest {
                         + "\", \"competition_id\": 3}"), dir.resolve("run"), outputs, () -> false)));
         assertTrue(e.getMessage().contains("vocab_size 64 is smaller than the tokenizer's"), e.getMessage());
         assertTrue(e.getMessage().contains(small.toString()), "names the dir whose tokenizer it read: " + e.getMessage());
+        // and an upload of it, which validators would score with that tokenizer, is refused before anything is sent
+        PublishException refused = assertThrows(PublishException.class, () -> ModelFileSet.of(small, true));
+        assertTrue(refused.getMessage().contains("more than the vocab_size 64 of config.json"), refused.getMessage());
     }
 
     private static RunParams uploadParams(Path model, Path wallets) throws Exception {
