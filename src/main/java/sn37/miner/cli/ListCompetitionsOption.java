@@ -28,7 +28,7 @@ final class ListCompetitionsOption {
         if (!listCompetitions) return false;
         CompetitionTable.Mark mark;
         if (offline) {
-            mark = bundled("--offline: the chain was not asked");
+            mark = bundled("--offline");
         } else {
             String node = endpoint.get();
             try {
@@ -36,7 +36,7 @@ final class ListCompetitionsOption {
                 mark = new CompetitionTable.Mark(live.block(), live.competition().id(),
                         "live at block " + live.block() + ", the current block of " + node);
             } catch (InvalidParameterException e) {
-                mark = bundled("could not check the chain: the current block cannot be read from " + node);
+                mark = bundled("no current block from " + node);
             }
         }
         out.print(CompetitionTable.render(CompetitionSchedule.later(),
@@ -48,7 +48,7 @@ final class ListCompetitionsOption {
     private static CompetitionTable.Mark bundled(String why) {
         long block = CompetitionSchedule.liveNowBlock();
         return new CompetitionTable.Mark(block, CompetitionSchedule.later().defaultAt(block).id(),
-                "by the bundled schedule's latest entry (from block " + block + "), NOT checked against the chain ("
-                        + why + ")");
+                "by the bundled schedule's latest entry (from block " + block + "), NOT checked against the chain: "
+                        + why);
     }
 }

@@ -37,6 +37,11 @@ public record CompetitionSchedule(String name, List<Entry> entries) {
     }
 
     public List<Competition> competitionsAt(long block) {
+        return entryAt(block).competitions();
+    }
+
+    /** The entry in force at {@code block}. */
+    public Entry entryAt(long block) {
         if (block < 0) {
             throw new IllegalArgumentException("block must be ≥ 0, got " + block);
         }
@@ -46,7 +51,7 @@ public record CompetitionSchedule(String name, List<Entry> entries) {
                 current = e;
             }
         }
-        return current.competitions();
+        return current;
     }
 
     public Optional<Competition> find(CompetitionId id, long block) {

@@ -41,12 +41,7 @@ public final class CompetitionTable {
     }
 
     public static String render(CompetitionSchedule schedule, String title, Mark mark) {
-        CompetitionSchedule.Entry marked = null;
-        if (mark != null) {
-            for (CompetitionSchedule.Entry e : schedule.entries()) {
-                if (e.startBlock() <= mark.block()) marked = e;
-            }
-        }
+        CompetitionSchedule.Entry marked = mark == null ? null : schedule.entryAt(mark.block());
         List<String[]> rows = new ArrayList<>();
         for (CompetitionSchedule.Entry e : schedule.entries()) {
             e.competitions().forEach(c -> rows.add(cells(c)));

@@ -83,5 +83,8 @@ class CompetitionTableTest {
         assertTrue(starred.get(1).matches("\\* 3 +INSTRUCT_8B .*"), starred.get(1));
         // the row of the entry in force at the block, not INSTRUCT_8B's 25 % row at block 0
         assertTrue(starred.get(1).contains("100 %"), starred.get(1));
+        for (String line : marked.split("\n")) {
+            assertTrue(line.length() <= CompetitionTable.WIDTH, line.length() + ": " + line);
+        }
     }
 }
