@@ -44,9 +44,8 @@ public final class DefaultCompetition {
             block = chain.bestBlock().number();
         } catch (ChainException | IllegalArgumentException e) {
             throw new InvalidParameterException("no --competition_id given, and the competition live now cannot be"
-                    + " found: the current block cannot be read from " + endpoint + " (" + e.getMessage() + "): pass"
-                    + " --competition_id N (see 'bin/miner competitions'), or check --subtensor.network and"
-                    + " --subtensor.chain_endpoint");
+                    + " found: the current block cannot be read from " + endpoint + " (" + e.getMessage() + "); pass"
+                    + " --competition_id N (see 'bin/miner competitions')");
         }
         return new Choice(CompetitionSchedule.later().defaultAt(block), block, endpoint);
     }
