@@ -9,7 +9,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Unmatched;
+import sn37.miner.chain.ChainOptions;
 import sn37.miner.run.Run;
+import sn37.miner.stage.DefaultCompetition;
 import sn37.miner.stage.RunParams;
 import sn37.miner.stage.RunPreflight;
 
@@ -30,7 +32,8 @@ public final class MineCommand implements Callable<Integer> {
     String hfRepoId;
     @Option(names = "--avg_loss_upload_threshold", description = "Upload only if the metric is strictly below this; 0 means never (default 0).")
     Double threshold;
-    @Option(names = "--competition_id", description = "Competition id (default 2, B7_MULTI_CHOICE).")
+    @Option(names = "--competition_id", description = "Competition id (default: the competition live at the chain's"
+            + " current block, recorded with the run; with --offline 2, B7_MULTI_CHOICE).")
     Integer competitionId;
     @Option(names = "--load_best", description = "Start from the best miner's model of the competition.")
     boolean loadBest;
@@ -116,8 +119,11 @@ public final class MineCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (listCompetitions.printIfAsked(spec.commandLine().getOut())) return 0;
-        RunParams params = params();
+        if (listCompetitions.printIfAsked(spec.commandLine().getOut(), offline, this::chainEndpoint,
+                ChainOptions.defaults())) {
+            return 0;
+        }
+        RunParams params = params(ChainOptions.defaults());
         RunPreflight.cli().check(Run.PIPELINE, params);
         OneShot.trainerPreflight(params, overrides);
         if (!params.offline()) {
@@ -129,12 +135,28 @@ public final class MineCommand implements Callable<Integer> {
         }
     }
 
-    RunParams params() {
+    /**
+     * The run's parameters. Without --competition_id an online run takes the competition live at the chain's current
+     * block, and records that block; an --offline run keeps {@link RunParams#DEFAULT_COMPETITION}.
+     */
+    RunParams params(ChainOptions chain) {
+        if (competitionId != null || offline) return params(competitionId, null);
+        // the competition picks other defaults (the data source), so the flags are checked once it is known
+        DefaultCompetition.Choice live = DefaultCompetition.at(chainEndpoint(), chain);
+        spec.commandLine().getErr().println("competition: " + live.describe() + "; --competition_id chooses another");
+        return params(live.id(), live.block());
+    }
+
+    private String chainEndpoint() {
+        return DefaultCompetition.endpoint(OneShot.endpoints(overrides), wallet.network, wallet.chainEndpoint);
+    }
+
+    private RunParams params(Integer competitionId, Long competitionBlock) {
         return new RunParams(competitionId, threshold, offline ? true : null, hfRepoId, keepRepoPrivate ? false : null,
                 loadBest ? true : null, loadUid, loadModelDir, modelDir, numEpochs, lr, accumulationSteps, device, dtype,
                 netuid, wallet.walletName, wallet.walletHotkey, wallet.walletPath, wallet.network, wallet.chainEndpoint, wandbEntity, wandbProject,
                 dataSource, dataPath, dataLimit, null, null, initConfig, loraRank, seed, batchSize, maxSteps, checkpointEvery,
                 evalDtype, allowUnverifiedData ? true : null, gate, incumbentDir, incumbentBlock, currentBlock, trainer,
-                launcher, nprocPerNode, nnodes, slurmPartition);
+                launcher, nprocPerNode, nnodes, slurmPartition, competitionBlock);
     }
 }

@@ -62,6 +62,12 @@ final class OneShot implements AutoCloseable {
         return PublishPreflight.check(params, StageServices.from(settings, env), ChainOptions.defaults());
     }
 
+    /** The remote endpoints the configuration names (the chain's, for the default competition). */
+    static sn37.miner.config.Endpoints endpoints(List<String> overrides) {
+        Env env = Env.load(Path.of(""));
+        return sn37.miner.config.Endpoints.from(Settings.load(MinerApp.home(), env, overrides), env);
+    }
+
     /** With --trainer torch: the trainer and its Python environment are where the configuration says. */
     static void trainerPreflight(RunParams params, List<String> overrides) {
         if (!params.trainer().equals(RunParams.TORCH)) return;

@@ -13,9 +13,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Unmatched;
+import sn37.miner.chain.ChainOptions;
 import sn37.miner.config.Json;
 import sn37.miner.pipeline.RunFlow;
 import sn37.miner.run.Run;
+import sn37.miner.stage.DefaultCompetition;
 import sn37.miner.stage.RunParams;
 import sn37.miner.stage.RunPreflight;
 
@@ -34,7 +36,8 @@ public final class UploadCommand implements Callable<Integer> {
     String hfRepoId;
     @Option(names = "--load_model_dir", description = "The Hugging Face model dir to publish.")
     String loadModelDir;
-    @Option(names = "--competition_id", description = "Competition id (default 2, B7_MULTI_CHOICE).")
+    @Option(names = "--competition_id", description = "Competition id (default: the competition live at the chain's"
+            + " current block, recorded with the run).")
     Integer competitionId;
     @Option(names = "--netuid", description = "Subnet id (default 37).")
     Integer netuid;
@@ -50,7 +53,10 @@ public final class UploadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (listCompetitions.printIfAsked(spec.commandLine().getOut())) return 0;
+        if (listCompetitions.printIfAsked(spec.commandLine().getOut(), false, this::chainEndpoint,
+                ChainOptions.defaults())) {
+            return 0;
+        }
         if (hfRepoId == null || loadModelDir == null) {
             throw new IllegalArgumentException("upload needs --hf_repo_id and --load_model_dir");
         }
@@ -58,10 +64,34 @@ public final class UploadCommand implements Callable<Integer> {
             // Path.of("") is the working directory: a blank flag would publish whatever is there.
             throw new IllegalArgumentException("--load_model_dir must not be blank: give the model directory to publish");
         }
+        RunParams params = params(competitionId, null);
+        // everything the publish needs is checked before a byte goes to the Hub: the model dir, then token, repo,
+        // wallet, the hotkey's registration and the node (the same pre-flight as mine)
+        RunPreflight.cli().check(RunFlow.PUBLISH, params);
+        spec.commandLine().getErr().println("pre-flight: " + OneShot.preflight(params, overrides));
+        if (competitionId == null) {
+            DefaultCompetition.Choice live = DefaultCompetition.at(chainEndpoint(), ChainOptions.defaults());
+            spec.commandLine().getErr().println("competition: " + live.describe() + "; --competition_id chooses another");
+            params = params(live.id(), live.block());
+            RunPreflight.cli().check(RunFlow.PUBLISH, params);
+        }
+        try (OneShot shot = OneShot.start(overrides, verbose.verbose)) {
+            Run run = shot.submitAndWait(RunFlow.PUBLISH, params);
+            return shot.printSummary(run, spec.commandLine().getOut());
+        }
+    }
+
+    private String chainEndpoint() {
+        return DefaultCompetition.endpoint(OneShot.endpoints(overrides), wallet.network, wallet.chainEndpoint);
+    }
+
+    /** The publish run's parameters; {@code competitionBlock} is where a default competition was chosen. */
+    private RunParams params(Integer competitionId, Long competitionBlock) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("hf_repo_id", hfRepoId);
         p.put("upload_dir", Path.of(loadModelDir).toAbsolutePath().normalize().toString());
         p.put("competition_id", competitionId);
+        p.put("competition_block", competitionBlock);
         p.put("netuid", netuid);
         p.put("wallet_name", wallet.walletName);
         p.put("wallet_hotkey", wallet.walletHotkey);
@@ -70,21 +100,12 @@ public final class UploadCommand implements Callable<Integer> {
         p.put("subtensor_chain_endpoint", wallet.chainEndpoint);
         if (keepRepoPrivate) p.put("update_repo_visibility", false);
         p.values().removeIf(Objects::isNull);
-        RunParams params;
         try {
-            params = Json.mapper().convertValue(p, RunParams.class);
+            return Json.mapper().convertValue(p, RunParams.class);
         } catch (IllegalArgumentException e) {
             Throwable root = e;
             while (root.getCause() != null) root = root.getCause();
             throw new IllegalArgumentException(root.getMessage());
-        }
-        // everything the publish needs is checked before a byte goes to the Hub: the model dir, then token, repo,
-        // wallet, the hotkey's registration and the node (the same pre-flight as mine)
-        RunPreflight.cli().check(RunFlow.PUBLISH, params);
-        spec.commandLine().getErr().println("pre-flight: " + OneShot.preflight(params, overrides));
-        try (OneShot shot = OneShot.start(overrides, verbose.verbose)) {
-            Run run = shot.submitAndWait(RunFlow.PUBLISH, params);
-            return shot.printSummary(run, spec.commandLine().getOut());
         }
     }
 }

@@ -37,6 +37,11 @@ public record CompetitionSchedule(String name, List<Entry> entries) {
     }
 
     public List<Competition> competitionsAt(long block) {
+        return entryAt(block).competitions();
+    }
+
+    /** The entry in force at {@code block}. */
+    public Entry entryAt(long block) {
         if (block < 0) {
             throw new IllegalArgumentException("block must be ≥ 0, got " + block);
         }
@@ -46,7 +51,7 @@ public record CompetitionSchedule(String name, List<Entry> entries) {
                 current = e;
             }
         }
-        return current.competitions();
+        return current;
     }
 
     public Optional<Competition> find(CompetitionId id, long block) {
@@ -66,6 +71,18 @@ public record CompetitionSchedule(String name, List<Entry> entries) {
     public static long liveNowBlock() {
         List<Entry> head = later().entries();
         return head.get(head.size() - 1).startBlock();
+    }
+
+    /**
+     * The competition a miner mines at {@code block} when it names none: of those in force there, the one with the
+     * largest share of emissions, a tie going to the lower id. In HEAD's schedule that is B7_MULTI_CHOICE (75 %)
+     * before block 4,675,163, then INSTRUCT_8B, and since 5,158,632 DISTILLED_REASONING_3B, each alone.
+     */
+    public Competition defaultAt(long block) {
+        return competitionsAt(block).stream()
+                .max(java.util.Comparator.comparingDouble(Competition::rewardPercentage)
+                        .thenComparing(c -> -c.id().id()))
+                .orElseThrow();
     }
 
     /** Whether some schedule runs competition {@code id} at some block: otherwise no validator scores it. */

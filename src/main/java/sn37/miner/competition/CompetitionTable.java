@@ -28,7 +28,20 @@ public final class CompetitionTable {
 
     private CompetitionTable() {}
 
+    /**
+     * The row to mark with {@link #MARK}: competition {@code id} in the entry in force at {@code block}; {@code legend}
+     * says where the block came from (the chain, or the bundled schedule when the chain was not asked).
+     */
+    public record Mark(long block, CompetitionId id, String legend) {}
+
+    static final String MARK = "* ";
+
     public static String render(CompetitionSchedule schedule, String title) {
+        return render(schedule, title, null);
+    }
+
+    public static String render(CompetitionSchedule schedule, String title, Mark mark) {
+        CompetitionSchedule.Entry marked = mark == null ? null : schedule.entryAt(mark.block());
         List<String[]> rows = new ArrayList<>();
         for (CompetitionSchedule.Entry e : schedule.entries()) {
             e.competitions().forEach(c -> rows.add(cells(c)));
@@ -48,14 +61,17 @@ public final class CompetitionTable {
         int archWidth = Math.max(WIDTH - archColumn, 30);
 
         StringBuilder out = new StringBuilder(title).append('\n');
+        if (mark != null) out.append(MARK).append(mark.legend()).append('\n');
         int r = 0;
         for (CompetitionSchedule.Entry e : schedule.entries()) {
             out.append('\n').append("from block ").append(e.startBlock()).append('\n');
             appendRow(out, HEADERS, widths, List.of(HEADERS[fixed]));
             for (Competition c : e.competitions()) {
                 String[] row = rows.get(r++);
+                int rowStart = out.length();
                 appendRow(
                         out, row, widths, wrap(c.constraints().allowedArchitectures(), archWidth));
+                if (e == marked && c.id() == mark.id()) out.replace(rowStart, rowStart + INDENT.length(), MARK);
                 String taskIndent = INDENT + " ".repeat(widths[0] + GAP.length());
                 List<String> taskLines = wrap(tasks(c), WIDTH - taskIndent.length() - 7);
                 for (int i = 0; i < taskLines.size(); i++) {

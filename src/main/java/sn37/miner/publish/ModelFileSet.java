@@ -5,11 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import sn37.miner.model.CheckpointDir;
 import sn37.miner.model.ModelConfig;
+import sn37.miner.model.tokenizer.ChatTokenizer;
 
 /**
  * The files of a local model dir that go to the Hub: exactly {@link TransformersFiles}' set, found and checked
@@ -77,23 +79,61 @@ public record ModelFileSet(Path dir, List<String> files, List<String> ignored, S
             }
         }
         if (withTokenizer) {
+            requireTokenizer(dir, all);
             TransformersFiles.TOKENIZER.stream().filter(all::contains).forEach(chosen::add);
         }
-        String architecture = checkWeights(dir);
+        ModelConfig config = checkWeights(dir);
+        if (withTokenizer) requireVocabularyFits(dir, config);
+        String architecture = config.architectures().get(0);
         List<String> ignored = new ArrayList<>(all);
         ignored.removeAll(chosen);
         return new ModelFileSet(dir, new ArrayList<>(chosen), ignored, architecture);
     }
 
-    /** Opens the weights as a loader would (every shard parses, the index matches them) and reads the class name. */
-    private static String checkWeights(Path dir) {
+    /**
+     * For a competition without a fixed tokenizer: the dir holds {@link TransformersFiles#TOKENIZER_REQUIRED}, since
+     * validators evaluate the model with the tokenizer of its own repo.
+     */
+    public static void requireTokenizer(Path dir) {
+        requireTokenizer(dir, listFiles(dir));
+    }
+
+    private static void requireTokenizer(Path dir, Set<String> all) {
+        List<String> missing = TransformersFiles.TOKENIZER_REQUIRED.stream().filter(f -> !all.contains(f)).toList();
+        if (!missing.isEmpty()) {
+            throw new PublishException("model dir " + dir + " has no " + String.join(" and no ", missing) + ": this"
+                    + " competition has no fixed tokenizer, so validators evaluate every model with the tokenizer in"
+                    + " its own repo. Copy the tokenizer files the model was trained with ("
+                    + String.join(", ", TransformersFiles.TOKENIZER_REQUIRED) + ") into the directory");
+        }
+    }
+
+    /** Every id the dir's own tokenizer can produce has a row in the model's embedding. */
+    private static void requireVocabularyFits(Path dir, ModelConfig config) {
+        long ids;
+        try {
+            ids = ChatTokenizer.vocabularySize(dir);
+        } catch (IOException | RuntimeException e) {
+            throw new PublishException("model dir " + dir + ": its " + TransformersFiles.TOKENIZER_REQUIRED.get(0)
+                    + " cannot be read (" + e.getMessage() + "); copy the tokenizer the model was trained with", e);
+        }
+        Optional<Long> vocab = config.longValue("vocab_size");
+        if (vocab.isPresent() && ids > vocab.get()) {
+            throw new PublishException("model dir " + dir + ": its tokenizer has " + ids + " ids, more than the"
+                    + " vocab_size " + vocab.get() + " of config.json, so validators would feed the model ids its"
+                    + " embedding does not have; upload the tokenizer the model was trained with");
+        }
+    }
+
+    /** Opens the weights as a loader would (every shard parses, the index matches them); the config names a class. */
+    private static ModelConfig checkWeights(Path dir) {
         try (CheckpointDir checkpoint = CheckpointDir.open(dir)) {
             ModelConfig config = checkpoint.config();
             if (config.architectures().isEmpty()) {
                 throw new PublishException("model dir " + dir + ": config.json has no 'architectures'; validators"
                         + " instantiate architectures[0], e.g. [\"LlamaForCausalLM\"]");
             }
-            return config.architectures().get(0);
+            return config;
         } catch (IOException e) {
             throw new PublishException("model dir " + dir + " cannot be loaded: " + e.getMessage()
                     + ". Write it again with save_pretrained", e);

@@ -26,6 +26,11 @@ public final class TransformersFiles {
     public static final List<String> TOKENIZER = List.of("tokenizer.json", "tokenizer_config.json",
             "special_tokens_map.json", "added_tokens.json", "vocab.json", "merges.txt");
     /**
+     * The tokenizer files a bring-your-own-tokenizer model must ship: the tokenizer itself, and its config with the
+     * eos_token and chat template that validators' prompts and generation use.
+     */
+    public static final List<String> TOKENIZER_REQUIRED = List.of("tokenizer.json", "tokenizer_config.json");
+    /**
      * Files an upload leaves in place: the Hub's own .gitattributes (its LFS rules), and a model card someone wrote.
      * Neither is downloaded by from_pretrained, so neither changes the hash; both count toward the size limit.
      */

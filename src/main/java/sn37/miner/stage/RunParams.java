@@ -19,7 +19,8 @@ import sn37.miner.config.Json;
  * signature check; off by default), {@code gate} (threshold | beat-best) with {@code incumbent_dir},
  * {@code incumbent_block} and {@code current_block} for the beat-best gate; {@code trainer} (djl, the embedded
  * trainer, or torch, the PyTorch trainer run as a separate job) with, for torch, {@code launcher} (local torchrun or
- * slurm), {@code nproc_per_node}, {@code nnodes} and {@code slurm_partition}. Missing values take the reference's
+ * slurm), {@code nproc_per_node}, {@code nnodes} and {@code slurm_partition}; {@code competition_block}, the chain
+ * block at which a run that named no competition had it chosen (kept so a resume does not choose again). Missing values take the reference's
  * defaults; bad values are rejected here with the flag's name in the message.
  */
 public record RunParams(
@@ -66,9 +67,14 @@ public record RunParams(
         @JsonProperty("launcher") String launcher,
         @JsonProperty("nproc_per_node") Integer nprocPerNode,
         @JsonProperty("nnodes") Integer nnodes,
-        @JsonProperty("slurm_partition") String slurmPartition) {
+        @JsonProperty("slurm_partition") String slurmPartition,
+        @JsonProperty("competition_block") Long competitionBlock) {
 
-    /** B7_MULTI_CHOICE, the reference's default as of Oct 2024 (neurons/config.py @8e2b0cbb). */
+    /**
+     * B7_MULTI_CHOICE, the reference's default as of Oct 2024 (neurons/config.py @8e2b0cbb): the competition of a run
+     * that names none and does not ask the chain (an --offline run). The CLI's online runs take the one live at the
+     * chain's current block instead ({@link DefaultCompetition}) and record that block as {@code competition_block}.
+     */
     public static final int DEFAULT_COMPETITION = 2;
 
     private static final Set<String> DTYPES = Set.of("bfloat16", "float16", "float32");
@@ -202,6 +208,14 @@ public record RunParams(
         require(nnodes == 1 || launcher.equals(SLURM), "--nnodes " + nnodes + " needs --launcher slurm: the local"
                 + " launcher runs one node (use --nproc_per_node for its GPUs)");
         require(slurmPartition == null || launcher.equals(SLURM), "--slurm_partition needs --launcher slurm");
+        require(competitionBlock == null || competitionBlock >= 0,
+                "competition_block must be >= 0 (got " + competitionBlock + ")");
+        if (competitionBlock != null) {
+            require(CompetitionSchedule.later().find(competition, competitionBlock).isPresent(),
+                    "competition_block " + competitionBlock + ": competition " + competitionId + " (" + competition
+                            + ") is not in force at that block of finetuning's schedule: drop competition_block, or"
+                            + " give the block the competition was chosen at");
+        }
         requirePath("--wallet.path", walletPath);
         require(walletName.matches("[\\w.-]{1,64}"),
                 "--wallet.name must be a plain name (got " + Echo.quoted(walletName) + ")");

@@ -123,9 +123,10 @@ class MinerAppTest {
 
     @Test
     void listCompetitionsFlagPrintsAndExits() {
-        Result r = run("mine", "--list_competitions");
+        Result r = run("mine", "--list_competitions", "--offline");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("B7_MULTI_CHOICE"), r.out());
+        assertTrue(r.out().contains("NOT checked against the chain"), r.out());
     }
 
     @Test

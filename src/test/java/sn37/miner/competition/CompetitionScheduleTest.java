@@ -193,4 +193,23 @@ class CompetitionScheduleTest {
     void negativeBlockHasNoSchedule() {
         assertThrows(IllegalArgumentException.class, () -> OCT.competitionsAt(-1));
     }
+
+    @Test
+    void theDefaultCompetitionIsTheLargestShareInForceAtTheBlock() {
+        assertEquals(CompetitionId.B7_MULTI_CHOICE, LATER.defaultAt(0).id(), "75 % beats 25 %");
+        assertEquals(CompetitionId.INSTRUCT_8B, LATER.defaultAt(4_675_163).id());
+        assertEquals(CompetitionId.INSTRUCT_8B, LATER.defaultAt(5_158_631).id());
+        assertEquals(CompetitionId.DISTILLED_REASONING_3B, LATER.defaultAt(5_158_632).id());
+        assertEquals(CompetitionId.DISTILLED_REASONING_3B, LATER.defaultAt(9_000_000).id());
+    }
+
+    @Test
+    void anEvenSplitDefaultsToTheLowerId() {
+        Competition b7 = LATER.find(CompetitionId.B7_MULTI_CHOICE, 0).orElseThrow();
+        Competition instruct = LATER.find(CompetitionId.INSTRUCT_8B, 0).orElseThrow();
+        CompetitionSchedule even = new CompetitionSchedule("even", List.of(new CompetitionSchedule.Entry(0, List.of(
+                new Competition(instruct.id(), instruct.constraints(), 0.5, instruct.tasks()),
+                new Competition(b7.id(), b7.constraints(), 0.5, b7.tasks())))));
+        assertEquals(CompetitionId.B7_MULTI_CHOICE, even.defaultAt(10).id());
+    }
 }

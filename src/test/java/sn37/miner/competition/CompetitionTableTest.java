@@ -72,4 +72,19 @@ class CompetitionTableTest {
                 "0.05→0.01 / 36001 blocks",
                 CompetitionTable.epsilon(new LinearDecay(0.05, 0.01, 36_001)));
     }
+
+    @Test
+    void theMarkedCompetitionIsStarredInTheEntryInForceAtItsBlock() {
+        String marked = CompetitionTable.render(CompetitionSchedule.later(), "HEAD",
+                new CompetitionTable.Mark(4_700_000, CompetitionId.INSTRUCT_8B, "live at block 4700000"));
+        assertTrue(marked.startsWith("HEAD\n* live at block 4700000\n"), marked);
+        List<String> starred = marked.lines().filter(l -> l.startsWith("* ")).toList();
+        assertEquals(2, starred.size(), marked);
+        assertTrue(starred.get(1).matches("\\* 3 +INSTRUCT_8B .*"), starred.get(1));
+        // the row of the entry in force at the block, not INSTRUCT_8B's 25 % row at block 0
+        assertTrue(starred.get(1).contains("100 %"), starred.get(1));
+        for (String line : marked.split("\n")) {
+            assertTrue(line.length() <= CompetitionTable.WIDTH, line.length() + ": " + line);
+        }
+    }
 }

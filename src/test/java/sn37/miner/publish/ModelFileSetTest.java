@@ -52,6 +52,20 @@ class ModelFileSetTest {
     }
 
     @Test
+    void aBringYourOwnTokenizerDirWithoutItsTokenizerIsRefusedNamingTheMissingFile() throws Exception {
+        Path dir = TinyModels.write(tmp.resolve("model"), 2, 100, 1_000_000, 1);
+        TinyModels.writeText(dir, "tokenizer_config.json", "{}");
+        TinyModels.writeText(dir, "vocab.json", "{}");
+
+        PublishException e = assertThrows(PublishException.class, () -> ModelFileSet.of(dir, true));
+
+        assertTrue(e.getMessage().contains("has no tokenizer.json: this competition has no fixed tokenizer"),
+                e.getMessage());
+        assertEquals(List.of("config.json", "generation_config.json", "model.safetensors"),
+                ModelFileSet.of(dir, false).files(), "a fixed-tokenizer competition ships none");
+    }
+
+    @Test
     void refusesADirWithoutConfigJson() throws Exception {
         Path dir = sharded();
         Files.delete(dir.resolve("config.json"));

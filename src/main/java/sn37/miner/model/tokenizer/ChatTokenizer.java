@@ -233,6 +233,11 @@ public final class ChatTokenizer implements AutoCloseable {
         return null;
     }
 
+    /** The ids the tokenizer.json of {@code dir} can produce (its vocabulary and added tokens), read as JSON only. */
+    public static long vocabularySize(Path dir) throws IOException {
+        return vocabularySize(readJson(dir.resolve(TOKENIZER_JSON)));
+    }
+
     private static long vocabularySize(JsonNode tokenizerJson) {
         long max = -1;
         JsonNode vocab = tokenizerJson.path("model").path("vocab");
