@@ -16,7 +16,8 @@ import sn37.miner.model.ShardPlan;
  * generation_config.json when present, {@code model.safetensors} or the index and every shard it names, and (taoverse
  * 1.2.0 onwards) what {@code AutoTokenizer.from_pretrained} fetches. {@code PreTrainedTokenizerBase.from_pretrained}
  * always asks for the four "additional" files and the class's vocab files; vocab.json and merges.txt are those of the
- * BPE tokenizers (GPT-2 style, cl100k included).
+ * BPE tokenizers (GPT-2 style, cl100k included). From transformers 4.47 (validators run 4.48.3 at HEAD) it also asks
+ * for {@code chat_template.jinja}, the template a tokenizer saved apart from its config, and prefers it to the config's.
  */
 public final class TransformersFiles {
     public static final String CONFIG = CheckpointDir.CONFIG;
@@ -24,7 +25,7 @@ public final class TransformersFiles {
     public static final String SINGLE_WEIGHTS = ShardPlan.SINGLE_FILE;
     public static final String INDEX = CheckpointDir.INDEX;
     public static final List<String> TOKENIZER = List.of("tokenizer.json", "tokenizer_config.json",
-            "special_tokens_map.json", "added_tokens.json", "vocab.json", "merges.txt");
+            "special_tokens_map.json", "added_tokens.json", "vocab.json", "merges.txt", "chat_template.jinja");
     /**
      * The tokenizer files a bring-your-own-tokenizer model must ship: the tokenizer itself, and its config with the
      * eos_token and chat template that validators' prompts and generation use.

@@ -23,6 +23,7 @@ import sn37.miner.model.llama.ComputeDevice;
 import sn37.miner.model.llama.LlamaModel;
 import sn37.miner.model.llama.LlamaWeights;
 import sn37.miner.model.tokenizer.ChatTokenizer;
+import sn37.miner.publish.TransformersFiles;
 import sn37.miner.train.ChatExample;
 import sn37.miner.train.Checkpoint;
 import sn37.miner.train.TrainConfig;
@@ -212,8 +213,7 @@ public final class Train implements Stage {
     }
 
     static void copyTokenizer(Path from, Path to) throws IOException {
-        for (String name : List.of(ChatTokenizer.TOKENIZER_JSON, ChatTokenizer.TOKENIZER_CONFIG,
-                "special_tokens_map.json", "chat_template.jinja")) {
+        for (String name : TransformersFiles.TOKENIZER) {
             Path file = from.resolve(name);
             if (Files.isRegularFile(file)) {
                 Files.copy(file, to.resolve(name), StandardCopyOption.REPLACE_EXISTING);
