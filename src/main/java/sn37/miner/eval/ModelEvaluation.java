@@ -17,10 +17,9 @@ import sn37.miner.model.PromptEncoder;
  * Scores one model on a competition's tasks, the way the competition's validators do, with the data this miner
  * has: SYNTHETIC_MMLU on the run's SN1 samples ({@link MultipleChoice}), WORD_SORTING on samples generated from the
  * seed ({@link WordSorting}, {@link ReferenceLoss}), SYNTHETIC_1_SFT and CODEFORCES_COTS on the run's held-out
- * reasoning rows ({@link ReferenceLoss}). Tasks whose data this miner does not fetch (FINEWEB's fineweb-edu rows,
- * IF_EVAL), or a reasoning task without held-out rows, are reported as skipped with the reason and the composite is
- * renormalised over the rest, as validators do when a task's data fails to load; {@link TextLoss} is ready for
- * FINEWEB texts once a source provides them.
+ * reasoning rows ({@link ReferenceLoss}), FINEWEB on the run's fineweb-edu texts ({@link TextLoss}). Tasks whose
+ * data this miner does not fetch (IF_EVAL), or a task without rows, are reported as skipped with the reason and the
+ * composite is renormalised over the rest, as validators do when a task's data fails to load.
  */
 public final class ModelEvaluation {
 
@@ -39,6 +38,7 @@ public final class ModelEvaluation {
 
     public static final String MMLU = "SYNTHETIC_MMLU";
     public static final String WORD_SORTING = "WORD_SORTING";
+    public static final String FINEWEB = "FINEWEB";
 
     private ModelEvaluation() {}
 
@@ -55,6 +55,13 @@ public final class ModelEvaluation {
 
     public static Report run(LanguageModel model, PromptEncoder encoder, List<McSample> samples,
             List<ReasoningSample> reasoning, Plan plan, BooleanSupplier cancelled, EvalProgress progress) {
+        return run(model, encoder, samples, reasoning, List.of(), plan, cancelled, progress);
+    }
+
+    /** @param fineweb the fineweb-edu texts fetch-data drew for FINEWEB */
+    public static Report run(LanguageModel model, PromptEncoder encoder, List<McSample> samples,
+            List<ReasoningSample> reasoning, List<String> fineweb, Plan plan, BooleanSupplier cancelled,
+            EvalProgress progress) {
         int sequenceLength = plan.competition().constraints().sequenceLength();
         Map<String, CompositeScore.Raw> raws = new LinkedHashMap<>();
         MultipleChoice.Result mc = null;
@@ -96,6 +103,17 @@ public final class ModelEvaluation {
                     List<ReferenceLoss.Sample> scoring = ReferenceLoss.tokenizeReasoning(rows, encoder);
                     raws.put(task.name(), CompositeScore.Raw.of(ReferenceLoss.run(model, scoring, plan.dtype(),
                             done -> progress.scored(task.name(), done, scoring.size())), rows.size()));
+                }
+                case FINEWEB -> {
+                    if (fineweb.isEmpty()) {
+                        raws.put(task.name(), CompositeScore.Raw.skipped(task.name() + " has no fineweb-edu texts:"
+                                + " fetch-data drew none (see its fineweb output); scored on the other tasks with"
+                                + " renormalised weights"));
+                        continue;
+                    }
+                    List<int[]> texts = TextLoss.tokenize(fineweb, encoder, sequenceLength);
+                    raws.put(task.name(), CompositeScore.Raw.of(TextLoss.run(model, texts, encoder.eosTokenId(),
+                            plan.dtype(), done -> progress.scored(task.name(), done, texts.size())), texts.size()));
                 }
                 default -> raws.put(task.name(), CompositeScore.Raw.skipped(task.name()
                         + " data is not fetched by this miner; scored on the other tasks with renormalised weights"));
