@@ -29,7 +29,8 @@ import sn37.miner.hub.Sleeper;
  *
  * <p>A page that still fails after the viewer client's retries is left out and another drawn, as validators draw a
  * new page after a failed request; after {@value #PAGE_FAILURES} failed pages (their {@code retry_limit}) the load
- * fails. These rows are scored, never trained on: validators draw fresh pages every evaluation.
+ * fails, and so does a load that could read no page at all. These rows are scored, never trained on: validators
+ * draw fresh pages every evaluation.
  *
  * <p>Validators take every row's text as it is; here a row without a string text, or with a blank one, is dropped
  * and counted (validators would fail the whole load on a missing text, and score a blank one as NaN). A text the
@@ -152,6 +153,10 @@ public final class FinewebSampleSource {
                 texts.add(new FinewebText(r.row().get("text").textValue(), id != null && id.isTextual()
                         ? id.textValue() : null, page.name()));
             }
+        }
+        if (read.isEmpty() && !failed.isEmpty()) {
+            throw new DataSourceException("no page of " + describe() + " could be read; the last failure: "
+                    + failed.values().stream().reduce((a, b) -> b).orElseThrow() + "; try again later");
         }
         Map<String, Object> provenance = new LinkedHashMap<>();
         provenance.put("dataset", DATASET);
