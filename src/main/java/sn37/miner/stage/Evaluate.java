@@ -213,7 +213,8 @@ public final class Evaluate implements Stage {
         ModelEvaluation.Report report;
         try (open) {
             report = ModelEvaluation.run(open.model(), open.encoder(), data.multipleChoice(), data.reasoning(),
-                    data.fineweb(), new ModelEvaluation.Plan(competition, dtype, options.batchSize(), BigInteger.valueOf(p.seed()),
+                    data.fineweb(), new ModelEvaluation.Plan(competition, dtype, options.batchSize(),
+                            BigInteger.valueOf(p.seed()),
                             options.wordSortingSamples()), ctx::cancelRequested,
                     (task, done, total) -> ctx.progress().report(ProgressEvent.samples(name(),
                             writeResults ? task : task + " (incumbent)", done, total)));

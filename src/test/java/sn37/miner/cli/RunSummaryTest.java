@@ -57,8 +57,8 @@ class RunSummaryTest {
                 + "a".repeat(64) + "\", \"evalSnapshotSha256\": \"" + "b".repeat(64) + "\", \"trainByTask\":"
                 + " {\"SYNTHETIC_MMLU\": 20}, \"evalByTask\": {\"SYNTHETIC_MMLU\": 20}";
         assertTrue(notes("{" + sn1 + ", \"fineweb\": {\"texts\": 6, \"droppedByReason\": {\"blank text\": 1},"
-                + " \"snapshotSha256\": \"" + "c".repeat(64) + "\"}}").endsWith("sha256 bbbbbbbbbbbb…; FINEWEB 6 texts"
-                + " (dropped: blank text 1), sha256 cccccccccccc…"));
+                + " \"snapshotSha256\": \"" + "c".repeat(64) + "\"}}")
+                .endsWith("sha256 bbbbbbbbbbbb…; FINEWEB 6 texts (dropped: blank text 1), sha256 cccccccccccc…"));
         assertTrue(notes("{" + sn1 + ", \"fineweb\": {\"failure\": \"HTTP 403\", \"snapshotSha256\": null}}")
                 .endsWith("; FINEWEB texts not drawn: HTTP 403"));
     }
