@@ -96,7 +96,7 @@ final class RunSummary {
             return String.format("read %d rows%s; train %s, snapshot sha256 %s…; held out for evaluation %s, sha256 %s…",
                     o.path("rowsRead").asInt(), dropped(o.path("droppedByReason")), perTask(o.path("trainByTask")),
                     o.path("snapshotSha256").asText().substring(0, 12), perTask(o.path("evalByTask")),
-                    o.path("evalSnapshotSha256").asText().substring(0, 12));
+                    o.path("evalSnapshotSha256").asText().substring(0, 12)) + fineweb(o.path("fineweb"));
         }
         if (o.has("snapshotSha256")) {
             return String.format("kept %d of %d rows%s; snapshot sha256 %s…", o.path("kept").asInt(),
@@ -146,6 +146,10 @@ final class RunSummary {
             if (t.path("raw").isNumber()) {
                 sb.append(String.format(" %.4f (weight %s, %d samples)", t.path("raw").asDouble(),
                         t.path("weight").asText(), t.path("samples").asInt()));
+            } else if (t.path("raw").isTextual() && !t.path("skipped").isTextual()) {
+                // Jackson writes +∞ as "Infinity": the task was scored, and the model failed it (or a check).
+                sb.append(String.format(" +inf (weight %s, %d samples)", t.path("weight").asText(),
+                        t.path("samples").asInt()));
             } else {
                 sb.append(" not scored (weight ").append(t.path("weight").asText()).append("): ")
                         .append(t.path("skipped").asText());
@@ -153,6 +157,14 @@ final class RunSummary {
             sb.append(it.hasNext() ? "," : "");
         }
         return sb.toString();
+    }
+
+    /** "; FINEWEB 6 texts (dropped: blank text 1), sha256 …", or why there are none; "" when not fetched. */
+    private static String fineweb(JsonNode f) {
+        if (f == null || !f.isObject()) return "";
+        if (!f.path("snapshotSha256").isTextual()) return "; FINEWEB texts not drawn: " + f.path("failure").asText();
+        return String.format("; FINEWEB %d texts%s, sha256 %s…", f.path("texts").asInt(), dropped(f.path(
+                "droppedByReason")), f.path("snapshotSha256").asText().substring(0, 12));
     }
 
     private static String perTask(JsonNode byTask) {

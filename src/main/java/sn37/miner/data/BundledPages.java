@@ -8,17 +8,31 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The bundled competition-4 sample ({@value #ROOT}, see its README): for each dataset a {@code /size} answer
+ * A bundled sample in the dataset viewer's shapes (the competition-4 rows under {@value #ROOT}, the fineweb-edu
+ * texts under {@value #FINEWEB}; see each folder's README): for each dataset a {@code /size} answer
  * ({@code <dataset>/size.json}) and, per split, one {@code /rows} answer holding every row
  * ({@code <dataset>/<config>/<split>.json}), read as the viewer would page them. Offline runs use it.
  */
 public final class BundledPages implements RowPages {
     public static final String ROOT = "reasoning";
+    public static final String FINEWEB = "fineweb";
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String root;
+
+    /** The competition-4 sample. */
+    public BundledPages() {
+        this(ROOT);
+    }
+
+    /** @param root the resource folder: {@value #ROOT} or {@value #FINEWEB} */
+    public BundledPages(String root) {
+        this.root = root;
+    }
 
     @Override
     public String describe() {
-        return "bundled:" + ROOT;
+        return "bundled:" + root;
     }
 
     @Override
@@ -48,8 +62,8 @@ public final class BundledPages implements RowPages {
         return new DatasetViewerClient.RowsPage(rows, body.path("num_rows_total").asLong());
     }
 
-    private static JsonNode read(String name) throws IOException {
-        String resource = "/" + ROOT + "/" + name;
+    private JsonNode read(String name) throws IOException {
+        String resource = "/" + root + "/" + name;
         try (InputStream in = BundledPages.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IOException("bundled resource " + resource + " is missing from the classpath: rebuild the"

@@ -19,10 +19,9 @@ import sn37.miner.model.PromptEncoder;
  * has: SYNTHETIC_MMLU on the run's SN1 samples ({@link MultipleChoice}), WORD_SORTING on samples generated from the
  * seed ({@link WordSorting}, {@link ReferenceLoss}), IF_EVAL_V2 on prompt pairs built from the same SN1 samples and
  * the seed ({@link IfEvalSamples}, {@link IfEval}), SYNTHETIC_1_SFT and CODEFORCES_COTS on the run's held-out
- * reasoning rows ({@link ReferenceLoss}). Tasks whose data this miner does not fetch (FINEWEB's fineweb-edu rows),
- * a reasoning task without held-out rows, or IF_EVAL_V2 without two usable questions, are reported as skipped with
- * the reason and the composite is renormalised over the rest, as validators do when a task's data fails to load;
- * {@link TextLoss} is ready for FINEWEB texts once a source provides them.
+ * reasoning rows ({@link ReferenceLoss}), FINEWEB on the run's fineweb-edu texts ({@link TextLoss}). A task without
+ * data (no held-out rows or texts, or IF_EVAL_V2 without two usable questions) is reported as skipped with the
+ * reason and the composite is renormalised over the rest, as validators do when a task's data fails to load.
  */
 public final class ModelEvaluation {
 
@@ -42,6 +41,7 @@ public final class ModelEvaluation {
     public static final String MMLU = "SYNTHETIC_MMLU";
     public static final String WORD_SORTING = "WORD_SORTING";
     public static final String IF_EVAL_V2 = "IF_EVAL_V2";
+    public static final String FINEWEB = "FINEWEB";
 
     private ModelEvaluation() {}
 
@@ -58,6 +58,13 @@ public final class ModelEvaluation {
 
     public static Report run(LanguageModel model, PromptEncoder encoder, List<McSample> samples,
             List<ReasoningSample> reasoning, Plan plan, BooleanSupplier cancelled, EvalProgress progress) {
+        return run(model, encoder, samples, reasoning, List.of(), plan, cancelled, progress);
+    }
+
+    /** @param fineweb the fineweb-edu texts fetch-data drew for FINEWEB */
+    public static Report run(LanguageModel model, PromptEncoder encoder, List<McSample> samples,
+            List<ReasoningSample> reasoning, List<String> fineweb, Plan plan, BooleanSupplier cancelled,
+            EvalProgress progress) {
         int sequenceLength = plan.competition().constraints().sequenceLength();
         Map<String, CompositeScore.Raw> raws = new LinkedHashMap<>();
         MultipleChoice.Result mc = null;
@@ -113,6 +120,17 @@ public final class ModelEvaluation {
                     IfEval.Result ifEval = IfEval.run(model, encoder, prompts, plan.dtype(), plan.batchSize(),
                             cancelled, done -> progress.scored(task.name(), done, prompts.size()));
                     raws.put(task.name(), CompositeScore.Raw.of(ifEval.score(), prompts.size()));
+                }
+                case FINEWEB -> {
+                    if (fineweb.isEmpty()) {
+                        raws.put(task.name(), CompositeScore.Raw.skipped(task.name() + " has no fineweb-edu texts:"
+                                + " fetch-data drew none (see its fineweb output); scored on the other tasks with"
+                                + " renormalised weights"));
+                        continue;
+                    }
+                    List<int[]> texts = TextLoss.tokenize(fineweb, encoder, sequenceLength);
+                    raws.put(task.name(), CompositeScore.Raw.of(TextLoss.run(model, texts, encoder.eosTokenId(),
+                            plan.dtype(), done -> progress.scored(task.name(), done, texts.size())), texts.size()));
                 }
                 default -> raws.put(task.name(), CompositeScore.Raw.skipped(task.name()
                         + " data is not fetched by this miner; scored on the other tasks with renormalised weights"));

@@ -15,6 +15,8 @@ import java.util.Map;
 import sn37.miner.competition.Competition;
 import sn37.miner.competition.CompetitionId;
 import sn37.miner.competition.CompetitionSchedule;
+import sn37.miner.data.FinewebSnapshot;
+import sn37.miner.data.FinewebText;
 import sn37.miner.data.McSample;
 import sn37.miner.data.ReasoningSample;
 import sn37.miner.data.ReasoningSnapshot;
@@ -31,7 +33,8 @@ import sn37.miner.eval.validation.LocalValidation;
  * ({@link LocalValidation}; a model that fails them scores +∞ with the reason, and the gate rejects it), then the
  * competition's tasks ({@link ModelEvaluation}): multiple choice and competition 4's reference losses on
  * fetch-data's held-out evaluation snapshot only, never the rows train learned from (a run recorded before SN1 data
- * was split has one snapshot, and is scored on it as it was then). Writes every
+ * was split has one snapshot, and is scored on it as it was then), and FINEWEB on the fineweb-edu texts fetch-data
+ * drew for it (skipped, with the reason, when it drew none). Writes every
  * multiple-choice question's outcome to {@code eval/mc-results.jsonl}; {@code metric} is the composite score, lower
  * is better, +∞ when the model could not be evaluated. Offline, a model that fails the checks is scored anyway
  * (nothing is published; the scores show how it does), and its metric stays +∞.
@@ -210,7 +213,8 @@ public final class Evaluate implements Stage {
         ModelEvaluation.Report report;
         try (open) {
             report = ModelEvaluation.run(open.model(), open.encoder(), data.multipleChoice(), data.reasoning(),
-                    new ModelEvaluation.Plan(competition, dtype, options.batchSize(), BigInteger.valueOf(p.seed()),
+                    data.fineweb(), new ModelEvaluation.Plan(competition, dtype, options.batchSize(),
+                            BigInteger.valueOf(p.seed()),
                             options.wordSortingSamples()), ctx::cancelRequested,
                     (task, done, total) -> ctx.progress().report(ProgressEvent.samples(name(),
                             writeResults ? task : task + " (incumbent)", done, total)));
@@ -236,17 +240,51 @@ public final class Evaluate implements Stage {
                 resultsPath, resultsSha, null, null, data.evalPath(), data.evalSha256());
     }
 
-    /** What a competition is scored on: SN1 samples, held-out reasoning rows, and the snapshot those came from. */
-    private record Scored(List<McSample> multipleChoice, List<ReasoningSample> reasoning, String evalPath,
-            String evalSha256) {}
+    /**
+     * What a competition is scored on: SN1 samples, held-out reasoning rows, FINEWEB texts, and the snapshot the
+     * first two came from.
+     */
+    private record Scored(List<McSample> multipleChoice, List<ReasoningSample> reasoning, List<String> fineweb,
+            String evalPath, String evalSha256) {
+        Scored(List<McSample> multipleChoice, List<ReasoningSample> reasoning, String evalPath, String evalSha256) {
+            this(multipleChoice, reasoning, List.of(), evalPath, evalSha256);
+        }
+
+        Scored withFineweb(List<String> texts) {
+            return new Scored(multipleChoice, reasoning, texts, evalPath, evalSha256);
+        }
+    }
 
     private static Scored data(StageContext ctx, Competition competition) throws IOException {
         List<String> names = competition.tasks().stream().map(t -> t.name()).toList();
         boolean multipleChoice = names.contains(ModelEvaluation.MMLU);
         boolean reasoning = names.stream().anyMatch(n -> ReasoningTask.named(n) != null);
-        if (!multipleChoice && !reasoning) return new Scored(List.of(), List.of(), null, null);
+        boolean fineweb = names.contains(ModelEvaluation.FINEWEB);
+        if (!multipleChoice && !reasoning && !fineweb) return new Scored(List.of(), List.of(), null, null);
         FetchData.Output fetched = ctx.output(StageNames.FETCH_DATA, FetchData.Output.class).orElseThrow(() ->
                 new StageException("evaluate needs the fetch-data stage's outputs, and this run has none"));
+        Scored scored = rows(fetched, competition, multipleChoice, reasoning);
+        return fineweb ? scored.withFineweb(finewebTexts(fetched)) : scored;
+    }
+
+    /** The texts fetch-data drew for FINEWEB; none (and a warning why) when it drew none. */
+    private static List<String> finewebTexts(FetchData.Output fetched) throws IOException {
+        FetchData.Fineweb f = fetched.fineweb();
+        if (f == null) {
+            LOG.warn("this run's fetch-data recorded no FINEWEB texts (it ran before they were fetched): FINEWEB is"
+                    + " skipped; fetch data again to score it");
+            return List.of();
+        }
+        if (f.snapshotPath() == null) {
+            LOG.warn("fetch-data could not draw FINEWEB's texts ({}): FINEWEB is skipped", f.failure());
+            return List.of();
+        }
+        return FinewebSnapshot.read(Path.of(f.snapshotPath())).stream().map(FinewebText::text).toList();
+    }
+
+    private static Scored rows(FetchData.Output fetched, Competition competition, boolean multipleChoice,
+            boolean reasoning) throws IOException {
+        if (!multipleChoice && !reasoning) return new Scored(List.of(), List.of(), null, null);
         if (!reasoning) {
             if (fetched.reasoning()) {
                 throw new StageException("competition " + competition.id() + " is scored on SN1 multiple choice,"

@@ -6,9 +6,16 @@ import sn37.miner.chain.ChainOptions;
 import sn37.miner.chain.SubtensorClient;
 import sn37.miner.chain.commitment.Metagraph;
 import sn37.miner.chain.commitment.Neuron;
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import sn37.miner.competition.CompetitionId;
+import sn37.miner.data.DataSourceException;
+import sn37.miner.data.FinewebLoad;
+import sn37.miner.data.FinewebSampleSource;
+import sn37.miner.data.FinewebSnapshot;
 import sn37.miner.data.HfSourceOptions;
 import sn37.miner.data.JsonlSampleSource;
 import sn37.miner.data.McSplit;
@@ -38,13 +45,21 @@ import sn37.miner.eval.ModelEvaluation;
  * sample) and the training split ({@code data/reasoning-train.jsonl}, {@code snapshotPath}), disjoint by content
  * hash. Online the rows come through the dataset viewer, its pages cached under {@code data/pages} so a rerun
  * resumes; offline from the bundled sample.
+ *
+ * <p>When the competition evaluate scores has a FINEWEB task, it also draws that task's fineweb-edu texts as validators
+ * do ({@link FinewebSampleSource}: 4 pages of 100 rows) into {@code data/fineweb-eval.jsonl}, for evaluation only,
+ * through the dataset viewer (pages cached under {@code data/pages}) or, offline, from the bundled sample. When the
+ * viewer cannot give them, the reason is recorded and evaluate scores FINEWEB as skipped, as validators skip a task
+ * whose data fails to load.
  */
 public final class FetchData implements Stage {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FetchData.class);
     public static final String SN1_TRAIN = "sn1-train";
     public static final String SN1_EVAL = "sn1-eval";
 
     public static final String REASONING_TRAIN = "reasoning-train";
     public static final String REASONING_EVAL = "reasoning-eval";
+    public static final String FINEWEB_EVAL = "fineweb-eval";
     /** {@link Output#format()} of the SN1 multiple-choice snapshot (null in records written before there was one). */
     public static final String MULTIPLE_CHOICE = "sn1-mc";
 
@@ -57,6 +72,8 @@ public final class FetchData implements Stage {
      * @param kept rows written to the training snapshot
      * @param evalByTask evaluation rows per task; trainByTask: training rows per task (SN1 data: under
      *     {@code SYNTHETIC_MMLU}; null in records written before the split)
+     * @param fineweb the FINEWEB texts; null when the competition has no FINEWEB task (or in records written before
+     *     they were fetched)
      */
     public record Output(
             String source,
@@ -73,7 +90,8 @@ public final class FetchData implements Stage {
             Long evalSnapshotBytes,
             String evalSnapshotSha256,
             Map<String, Integer> evalByTask,
-            Map<String, Integer> trainByTask) {
+            Map<String, Integer> trainByTask,
+            Fineweb fineweb) {
 
         public boolean reasoning() {
             return RunParams.REASONING.equals(format);
@@ -87,6 +105,21 @@ public final class FetchData implements Stage {
         /** The snapshot evaluate scores: the held-out one, or in an older record the only one. */
         public String scoredSnapshotPath() {
             return heldOut() ? evalSnapshotPath : snapshotPath;
+        }
+    }
+
+    /**
+     * The FINEWEB texts drawn for evaluate: the snapshot, or, when none could be drawn, the reason ({@code failure})
+     * and null snapshot fields.
+     *
+     * @param texts texts written; rowsRead: rows read, each kept or counted in {@code droppedByReason}
+     */
+    public record Fineweb(String source, String failure, String snapshotPath, Long snapshotBytes,
+            String snapshotSha256, int texts, int rowsRead, Map<String, Integer> droppedByReason,
+            List<String> examples, Map<String, Object> provenance) {
+
+        static Fineweb notFetched(String source, String failure) {
+            return new Fineweb(source, failure, null, null, null, 0, 0, Map.of(), List.of(), Map.of());
         }
     }
 
@@ -161,7 +194,8 @@ public final class FetchData implements Stage {
         return new Output(source.describe(), provenance, load.rowsRead(), split.train().size(),
                 load.droppedByReason(), load.examples(), t.path().toString(), t.sizeBytes(), t.sha256(),
                 MULTIPLE_CHOICE, e.path().toString(), e.sizeBytes(), e.sha256(),
-                Map.of(ModelEvaluation.MMLU, split.eval().size()), Map.of(ModelEvaluation.MMLU, split.train().size()));
+                Map.of(ModelEvaluation.MMLU, split.eval().size()), Map.of(ModelEvaluation.MMLU, split.train().size()),
+                fineweb(ctx, data));
     }
 
     private Output reasoning(StageContext ctx) throws Exception {
@@ -192,7 +226,46 @@ public final class FetchData implements Stage {
         return new Output(sources.describe(), load.provenance(), load.rowsRead(), load.train().size(),
                 load.droppedByReason(), load.examples(), t.path().toString(), t.sizeBytes(), t.sha256(),
                 RunParams.REASONING, e.path().toString(), e.sizeBytes(), e.sha256(), load.evalByTask(),
-                load.trainByTask());
+                load.trainByTask(), fineweb(ctx, data));
+    }
+
+    /** FINEWEB's texts when the competition evaluate scores has that task, else null. */
+    private Fineweb fineweb(StageContext ctx, Path data) throws IOException {
+        RunParams p = ctx.params();
+        boolean scored = Evaluate.Options.defaults().competition(CompetitionId.fromId(p.competitionId()))
+                .map(c -> c.tasks().stream().anyMatch(t -> t.name().equals(ModelEvaluation.FINEWEB))).orElse(false);
+        if (!scored) {
+            return null;
+        }
+        FinewebSampleSource source;
+        if (p.offline()) {
+            source = FinewebSampleSource.bundled(p.seed());
+        } else if (settings == null) {
+            return Fineweb.notFetched("fineweb:viewer", "this fetch-data stage was built without remote services, so"
+                    + " it cannot reach the dataset viewer for FINEWEB's texts (add --offline to score the bundled"
+                    + " sample)");
+        } else {
+            source = FinewebSampleSource.viewer(settings.http(), settings.datasetViewerUrl(),
+                    services.secrets().hfToken(), HfSourceOptions.defaults().attempts(), settings.sleeper(),
+                    data.resolve("pages"), p.seed());
+        }
+        FinewebLoad load;
+        try {
+            load = source.load(ctx::cancelRequested);
+        } catch (InterruptedIOException e) {
+            throw e;
+        } catch (IOException | DataSourceException e) {
+            if (p.offline()) {
+                throw e;
+            }
+            LOG.warn("FINEWEB's texts could not be drawn ({}); evaluate will score FINEWEB as skipped",
+                    e.getMessage());
+            return Fineweb.notFetched(source.describe(), e.getMessage());
+        }
+        Snapshot s = FinewebSnapshot.write(load.texts(), data.resolve(FINEWEB_EVAL + ".jsonl"));
+        Artifact a = ctx.artifact(FINEWEB_EVAL, s.path());
+        return new Fineweb(source.describe(), null, a.path().toString(), a.sizeBytes(), a.sha256(),
+                load.texts().size(), load.rowsRead(), load.droppedByReason(), load.examples(), load.provenance());
     }
 
     /** The source the parameters name; remote ones are checked (offline, key, validators) before any connection. */

@@ -33,6 +33,9 @@ class RunSummaryTest {
         assertEquals("metric 2.5; tasks: SYNTHETIC_1_SFT 2.5000 (weight 0.5, 120 samples), CODEFORCES_COTS not scored"
                 + " (weight 0.5): no held-out rows", notes("{\"metric\": 2.5, \"evaluated\": true, \"deviation\": null,"
                 + " \"tasks\": " + tasks + "}"));
+        assertEquals("metric 0.97; tasks: FINEWEB +inf (weight 0.05, 6 samples)", notes("{\"metric\": 0.97,"
+                + " \"evaluated\": true, \"deviation\": null, \"tasks\": [{\"name\": \"FINEWEB\", \"weight\": 0.05,"
+                + " \"raw\": \"Infinity\", \"samples\": 6}]}"), "scored, and failed: not skipped");
         assertEquals("metric 0.4 (MC deviation 0.4); tasks: SYNTHETIC_MMLU 0.4000 (weight 1.0, 40 samples)",
                 notes("{\"metric\": 0.4, \"evaluated\": true, \"deviation\": 0.4, \"tasks\": [{\"name\":"
                         + " \"SYNTHETIC_MMLU\", \"weight\": 1.0, \"raw\": 0.4, \"samples\": 40}]}"));
@@ -46,6 +49,18 @@ class RunSummaryTest {
                 + " {\"not exactly two messages\": 1}, \"snapshotSha256\": \"" + "a".repeat(64) + "\","
                 + " \"evalSnapshotSha256\": \"" + "b".repeat(64) + "\", \"trainByTask\": {\"SYNTHETIC_1_SFT\": 6,"
                 + " \"CODEFORCES_COTS\": 5}, \"evalByTask\": {\"SYNTHETIC_1_SFT\": 8, \"CODEFORCES_COTS\": 6}}"));
+    }
+
+    @Test
+    void fetchNotesNameTheFinewebTextsOrWhyThereAreNone() throws Exception {
+        String sn1 = "\"rowsRead\": 40, \"kept\": 20, \"droppedByReason\": {}, \"snapshotSha256\": \""
+                + "a".repeat(64) + "\", \"evalSnapshotSha256\": \"" + "b".repeat(64) + "\", \"trainByTask\":"
+                + " {\"SYNTHETIC_MMLU\": 20}, \"evalByTask\": {\"SYNTHETIC_MMLU\": 20}";
+        assertTrue(notes("{" + sn1 + ", \"fineweb\": {\"texts\": 6, \"droppedByReason\": {\"blank text\": 1},"
+                + " \"snapshotSha256\": \"" + "c".repeat(64) + "\"}}")
+                .endsWith("sha256 bbbbbbbbbbbb…; FINEWEB 6 texts (dropped: blank text 1), sha256 cccccccccccc…"));
+        assertTrue(notes("{" + sn1 + ", \"fineweb\": {\"failure\": \"HTTP 403\", \"snapshotSha256\": null}}")
+                .endsWith("; FINEWEB texts not drawn: HTTP 403"));
     }
 
     private static RunReport run(String status, String params, String... stages) throws Exception {

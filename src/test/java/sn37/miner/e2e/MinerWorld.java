@@ -14,6 +14,8 @@ import sn37.miner.chain.ChainTestKit;
 import sn37.miner.chain.Data;
 import sn37.miner.chain.Ss58;
 import sn37.miner.chain.crypto.Sr25519Keypair;
+import sn37.miner.data.FinewebSampleSource;
+import sn37.miner.fake.FakeDatasetViewer;
 import sn37.miner.fake.FakeHub;
 import sn37.miner.fake.FakeSubtensor;
 import sn37.miner.fake.FakeWandb;
@@ -30,7 +32,8 @@ import sn37.miner.stage.LoadModel;
 /**
  * Everything a real mining run talks to, on loopback: W&B holding an SN1 validator's multiple-choice rows, the Hub
  * holding uid 5's model (committed on chain with its secure hash), a Subtensor node where our hotkey is uid 11,
- * and our wallet. The secrets are sentinels: tests assert they show up nowhere but in the requests that need them.
+ * the dataset viewer holding fineweb-edu rows for FINEWEB, and our wallet. The secrets are sentinels: tests assert
+ * they show up nowhere but in the requests that need them.
  */
 public final class MinerWorld implements AutoCloseable {
     public static final String HF_TOKEN = "hf_SENTINELwrite7c1e4d1b77e0";
@@ -48,6 +51,7 @@ public final class MinerWorld implements AutoCloseable {
     public final FakeHub hub;
     public final FakeSubtensor node;
     public final FakeWandb wandb;
+    public final FakeDatasetViewer viewer;
     public final Path wallets;
     public final Path incumbentFiles;
     public final String incumbentCommit;
@@ -55,12 +59,14 @@ public final class MinerWorld implements AutoCloseable {
     public final Sr25519Keypair incumbentKey = ChainTestKit.key(55);
     public final List<String> challenges;
 
-    private MinerWorld(Path dir, FakeHub hub, FakeSubtensor node, FakeWandb wandb, Path wallets, Path incumbentFiles,
-            String incumbentCommit, String incumbentMetadata, List<String> challenges) {
+    private MinerWorld(Path dir, FakeHub hub, FakeSubtensor node, FakeWandb wandb, FakeDatasetViewer viewer,
+            Path wallets, Path incumbentFiles, String incumbentCommit, String incumbentMetadata,
+            List<String> challenges) {
         this.dir = dir;
         this.hub = hub;
         this.node = node;
         this.wandb = wandb;
+        this.viewer = viewer;
         this.wallets = wallets;
         this.incumbentFiles = incumbentFiles;
         this.incumbentCommit = incumbentCommit;
@@ -72,6 +78,12 @@ public final class MinerWorld implements AutoCloseable {
         FakeHub hub = FakeHub.start(HF_TOKEN, "hf_readonly_token");
         FakeSubtensor node = FakeSubtensor.start(FakeSubtensor.Runtime.RAONET_218, 20_000);
         FakeWandb wandb = FakeWandb.start(WANDB_KEY);
+        FakeDatasetViewer viewer = FakeDatasetViewer.start(FinewebSampleSource.DATASET, HF_TOKEN);
+        List<com.fasterxml.jackson.databind.node.ObjectNode> texts = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            texts.add(FakeDatasetViewer.finewebRow("CC-MAIN-2024-10", i, "Lesson " + i + ": rivers carve valleys."));
+        }
+        viewer.split(FinewebSampleSource.DATASET, "CC-MAIN-2024-10", "train", texts);
         Sr25519Keypair incumbentKey = ChainTestKit.key(55);
         node.registerNeuron(37, INCUMBENT_UID, incumbentKey.publicKey());
         node.registerNeuron(37, OUR_UID, ChainTestKit.testHotkey().publicKey());
@@ -103,7 +115,8 @@ public final class MinerWorld implements AutoCloseable {
         }
         wandb.add(run);
         Path wallets = TinyModels.wallet(dir.resolve("wallets"), "miner", "default");
-        return new MinerWorld(dir, hub, node, wandb, wallets, incumbent, commit, metadata, List.copyOf(challenges));
+        return new MinerWorld(dir, hub, node, wandb, viewer, wallets, incumbent, commit, metadata,
+                List.copyOf(challenges));
     }
 
     static List<String> files(Path dir) throws IOException {
@@ -117,6 +130,7 @@ public final class MinerWorld implements AutoCloseable {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("miner.hub.endpoint", hub.endpoint());
         s.put("miner.wandb.base-url", wandb.baseUrl());
+        s.put("miner.data.hf.viewer-url", viewer.baseUrl());
         s.put("miner.subtensor.local", node.endpoint());
         s.put("miner.data.sn1-validators", FakeWandbKeys.hotkey(1));
         s.put("miner.data.wandb.mode", "latest");
@@ -160,5 +174,6 @@ public final class MinerWorld implements AutoCloseable {
         hub.close();
         node.close();
         wandb.close();
+        viewer.close();
     }
 }

@@ -113,4 +113,18 @@ class LossTasksTest {
         assertEquals(Double.POSITIVE_INFINITY, TextLoss.run(MODEL, List.of(new int[] {1, 2}), 0, EvalDtype.FLOAT32),
                 "two texts are needed for the check");
     }
+
+    @Test
+    void finewebTextsKeepTheirLastSequenceLengthTokensAndEndWithEos() {
+        WordEncoder encoder = new WordEncoder(97);
+        int[] whole = encoder.encode("one two three four five");
+        List<int[]> texts = TextLoss.tokenize(List.of("one two three four five", "six"), encoder, 3);
+
+        int[] expected = Arrays.copyOf(Arrays.copyOfRange(whole, whole.length - 3, whole.length), 4);
+        expected[3] = WordEncoder.EOS;
+        assertEquals(Arrays.toString(expected), Arrays.toString(texts.get(0)), "left-truncated, then EOS");
+        int[] six = encoder.encode("six");
+        assertEquals(Arrays.toString(new int[] {six[0], WordEncoder.EOS}), Arrays.toString(texts.get(1)),
+                "a short text is not padded");
+    }
 }

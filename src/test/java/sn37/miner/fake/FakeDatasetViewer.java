@@ -36,7 +36,8 @@ import okhttp3.HttpUrl;
  * ({@code rows.md}; finetuning reads {@code rows[].row}). The cells of a row are whatever a test gives: the
  * competition-4 tests give the column sets of the dataset cards ({@code PrimeIntellect/SYNTHETIC-1-SFT-Data}:
  * {@code response_id, problem_id, task_type, score, messages}; {@code open-r1/codeforces-cots}: {@code id,
- * contest_type, ..., messages}).
+ * contest_type, ..., messages}); the FINEWEB tests give {@link #finewebRow}'s. Each feature's {@code type} is
+ * {@code {"dtype", "_type": "Value"}} with the dtype the first row's cell suggests (string, int64, float64, bool).
  *
  * <p>Stricter than the real one in one way: the viewer ignores query parameters it does not know (finetuning's
  * {@code limit=} is dropped, so its pages hold the default 100 rows), this fake refuses them with 422 and records a
@@ -323,8 +324,9 @@ public final class FakeDatasetViewer implements Closeable {
             for (var it = rows.get(0).fieldNames(); it.hasNext(); ) {
                 ObjectNode f = features.addObject();
                 f.put("feature_idx", i++);
-                f.put("name", it.next());
-                f.putObject("type").put("dtype", "string").put("_type", "Value");
+                String name = it.next();
+                f.put("name", name);
+                f.putObject("type").put("dtype", dtype(rows.get(0).get(name))).put("_type", "Value");
             }
         }
         ArrayNode out = body.putArray("rows");
@@ -344,6 +346,32 @@ public final class FakeDatasetViewer implements Closeable {
         body.put("num_rows_per_page", 100);
         body.put("partial", false);
         return ok(body);
+    }
+
+    /**
+     * One row of {@code HuggingFaceFW/fineweb-edu-score-2} as {@code /rows} gives it: the columns and types of the
+     * dataset card's {@code dataset_info.features} ({@code text, id, dump, url, date, file_path, language} strings,
+     * {@code language_score} float64, {@code token_count} int64, {@code score} float64, {@code int_score} int64),
+     * the values made up. {@code text} null leaves the cell out.
+     */
+    public static ObjectNode finewebRow(String dump, long i, String text) {
+        ObjectNode row = JSON.createObjectNode();
+        if (text != null) {
+            row.put("text", text);
+        }
+        return row.put("id", "<urn:uuid:00000000-0000-4000-8000-" + String.format("%012d", i) + ">")
+                .put("dump", dump).put("url", "https://www.example.org/page/" + i)
+                .put("date", "2024-02-21T10:00:00Z")
+                .put("file_path", "s3://commoncrawl/crawl-data/" + dump + "/segments/1/warc/" + i + ".warc.gz")
+                .put("language", "en").put("language_score", 0.95).put("token_count", 120L)
+                .put("score", 2.75).put("int_score", 3L);
+    }
+
+    private static String dtype(com.fasterxml.jackson.databind.JsonNode cell) {
+        if (cell == null || cell.isTextual()) return "string";
+        if (cell.isIntegralNumber()) return "int64";
+        if (cell.isNumber()) return "float64";
+        return cell.isBoolean() ? "bool" : "string";
     }
 
     private static MockResponse ok(ObjectNode body) {

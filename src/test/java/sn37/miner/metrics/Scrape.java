@@ -13,8 +13,17 @@ public final class Scrape {
         for (String line : text.split("\n")) {
             if (line.isBlank() || line.startsWith("#")) continue;
             int space = line.lastIndexOf(' ');
-            samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+            samples.put(line.substring(0, space), number(line.substring(space + 1)));
         }
+    }
+
+    /** A sample value; the exposition format writes the infinities as {@code +Inf} and {@code -Inf}. */
+    private static double number(String text) {
+        return switch (text) {
+            case "+Inf" -> Double.POSITIVE_INFINITY;
+            case "-Inf" -> Double.NEGATIVE_INFINITY;
+            default -> Double.parseDouble(text);
+        };
     }
 
     /** The value of {@code name} with exactly {@code labels} ("k=\"v\",..." as scraped, or "" for none). */

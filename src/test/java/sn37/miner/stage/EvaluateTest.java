@@ -121,7 +121,7 @@ class EvaluateTest {
         List<TaskScore> tasks = out.tasks();
         assertEquals(List.of("SYNTHETIC_MMLU", "WORD_SORTING", "FINEWEB"), tasks.stream().map(TaskScore::name).toList());
         assertEquals(12, tasks.get(1).samples());
-        assertTrue(tasks.get(2).skipped() != null, "FINEWEB has no data in this miner");
+        assertTrue(tasks.get(2).skipped() != null, "fetch-data recorded no FINEWEB texts");
         double expected = (0.9 * out.deviation() + 0.05 * tasks.get(1).normalized()) / 0.95;
         assertEquals(expected, out.metric(), 1e-12);
 
@@ -156,6 +156,23 @@ class EvaluateTest {
         assertTrue(seen.stream().noneMatch(trained::contains), "the gate saw a training question");
         assertEquals(fetched.evalSnapshotPath(), out.evalSnapshotPath());
         assertEquals(fetched.evalSnapshotSha256(), out.evalSnapshotSha256());
+    }
+
+    @Test
+    void finewebIsScoredOnTheTextsFetchDataDrewWithAFiniteLossAndTheirCount() throws Exception {
+        StageContext fetchCtx = new StageContext("run-f", 1, Json.mapper().readValue("{\"offline\": true}",
+                RunParams.class), tmp.resolve("fetch"), new LoadModelTest.Contexts.Recorded(), () -> false, null);
+        FetchData.Output fetched = new FetchData().run(fetchCtx);
+
+        Evaluate.Output out = new Evaluate(SERVICES, TINY, OPTIONS).run(context(checkpoint("tiny", 10),
+                "{\"offline\": true}", Json.mapper().writeValueAsString(fetched)));
+
+        TaskScore fineweb = out.tasks().get(2);
+        assertEquals("FINEWEB", fineweb.name());
+        assertNull(fineweb.skipped());
+        assertEquals(6, fineweb.samples());
+        assertTrue(Double.isFinite(fineweb.raw()) && fineweb.raw() > 0, "a mean cross-entropy: " + fineweb.raw());
+        assertTrue(out.evaluated(), out.failure());
     }
 
     /** fetch-data's outputs as a run recorded them before the held-out split: one snapshot, no evaluation one. */
