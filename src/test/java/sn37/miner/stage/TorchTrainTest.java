@@ -69,7 +69,7 @@ class TorchTrainTest {
     void earlierStages() throws Exception {
         launch = LaunchSettings.local(dir).withPython(TrainerPython.get());
         launch = new LaunchSettings(launch.python(), TrainerPython.trainerDir(), launch.jobRoot(), launch.slurm(),
-                launch.deviceMemoryGib());
+                launch.slurmToken(), launch.deviceMemoryGib());
         RunParams init = LoadModelTest.Contexts.params("{\"init_config\": \"tiny-llama\"}");
         outputs.put(StageNames.LOAD_MODEL, new LoadModel(LoadModelTest.Contexts.services(dir))
                 .run(LoadModelTest.Contexts.context(init, dir.resolve("run"), outputs, () -> false)));
