@@ -96,8 +96,8 @@ class SlurmTorchTrainTest {
 
     private Train.Output train(String paramsJson, int attempt, java.util.function.BooleanSupplier cancel,
             Progress progress, StageContext.Effects effects) throws Exception {
-        StageContext ctx = new StageContext(runId, attempt, LoadModelTest.Contexts.params(paramsJson),
-                dir.resolve("run"), outputs, cancel, effects, progress);
+        StageContext ctx = StageContexts.of(LoadModelTest.Contexts.params(paramsJson), dir.resolve("run"))
+                .run(runId, attempt).outputs(outputs).cancel(cancel).effects(effects).progress(progress).build();
         return new Train(LoadModelTest.Contexts.services(dir), launch).run(ctx);
     }
 
