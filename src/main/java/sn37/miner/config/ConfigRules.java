@@ -97,6 +97,7 @@ final class ConfigRules {
             entry("train.slurm.time-limit-minutes", emptyOr(integer(1, 525_600))),
             entry("train.slurm.rendezvous-port", port()),
             entry("train.slurm.gpus-per-node", integer(0, 1024)),
+            entry("train.slurm.cpus-per-task", integer(1, 4096)),
             entry("train.device-memory-gib", emptyOr(integer(1, 100_000))));
 
     private ConfigRules() {}

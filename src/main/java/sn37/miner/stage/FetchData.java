@@ -133,25 +133,10 @@ public final class FetchData implements Stage {
     private final StageServices services;
     private final Sn1DataSettings settings;
     private final Sn1Sources remote;
-
-    /** Local JSONL sources only: for tools and tests that have no {@link StageServices}. */
-    public FetchData() {
-        this.minValidatorStake = DEFAULT_MIN_VALIDATOR_STAKE;
-        this.services = null;
-        this.settings = null;
-        this.remote = null;
-    }
+    private final ChainOptions chainOptions;
 
     public FetchData(StageServices services) {
         this(services, Sn1DataSettings.defaults());
-    }
-
-    private ChainOptions chainOptions = ChainOptions.defaults();
-
-    /** Chain timeouts, for tests against a fast fake node. */
-    FetchData withChainOptions(ChainOptions options) {
-        this.chainOptions = options;
-        return this;
     }
 
     public FetchData(StageServices services, Sn1DataSettings settings) {
@@ -159,10 +144,16 @@ public final class FetchData implements Stage {
     }
 
     public FetchData(StageServices services, Sn1DataSettings settings, double minValidatorStake) {
+        this(services, settings, minValidatorStake, ChainOptions.defaults());
+    }
+
+    /** @param chainOptions timeouts of the SN1 validator lookup on chain */
+    FetchData(StageServices services, Sn1DataSettings settings, double minValidatorStake, ChainOptions chainOptions) {
         this.minValidatorStake = minValidatorStake;
         this.services = services;
         this.settings = settings;
         this.remote = new Sn1Sources(settings);
+        this.chainOptions = chainOptions;
     }
 
     @Override
@@ -205,14 +196,10 @@ public final class FetchData implements Stage {
                     + " dataset viewer, or the bundled sample offline (drop --data_path)");
         }
         Path data = ctx.workDir().resolve("data");
-        int trainRows = p.dataLimit() != null ? p.dataLimit()
-                : settings != null ? settings.reasoningTrainRows() : Sn1DataSettings.REASONING_TRAIN_ROWS;
+        int trainRows = p.dataLimit() != null ? p.dataLimit() : settings.reasoningTrainRows();
         ReasoningSources sources;
         if (p.offline()) {
             sources = ReasoningSources.bundled(p.seed(), trainRows);
-        } else if (settings == null) {
-            throw new StageException("this fetch-data stage was built without remote services, so --data_source"
-                    + " reasoning can read only the bundled sample: add --offline");
         } else {
             sources = ReasoningSources.viewer(settings.http(), settings.datasetViewerUrl(), services.secrets().hfToken(),
                     HfSourceOptions.defaults().attempts(), settings.sleeper(), data.resolve("pages"), p.seed(),
@@ -286,11 +273,6 @@ public final class FetchData implements Stage {
         if (p.dataPath() != null) {
             throw new StageException("--data_path is for --data_source jsonl only; --data_source " + kind
                     + " reads remote data (drop --data_path, or use --data_source jsonl)");
-        }
-        if (remote == null) {
-            throw new StageException("this fetch-data stage was built without remote services, so --data_source "
-                    + kind + " is not available here; build it with FetchData(StageServices) or use"
-                    + " --data_source jsonl");
         }
         Sn1Sources remote = this.remote;
         if (settings.validatorHotkeys().isEmpty() && !p.allowUnverifiedData()) {

@@ -11,9 +11,12 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sn37.miner.chain.ChainOptions;
+import sn37.miner.chain.commitment.MinerModel;
 import sn37.miner.competition.CompetitionConstraints;
 import sn37.miner.competition.CompetitionSchedule;
 import sn37.miner.competition.ModelConstraints;
+import sn37.miner.hub.HubClient;
+import sn37.miner.hub.HubToken;
 import sn37.miner.model.CheckpointDir;
 import sn37.miner.model.Dtype;
 import sn37.miner.model.ModelConfig;
@@ -21,6 +24,8 @@ import sn37.miner.model.llama.LlamaConfig;
 import sn37.miner.model.llama.LlamaModel;
 import sn37.miner.model.llama.LlamaWeights;
 import sn37.miner.model.tokenizer.ChatTokenizer;
+import sn37.miner.publish.ChainStartingModel;
+import sn37.miner.publish.PublishException;
 
 /**
  * Chooses the starting model, as the reference's {@code load_starting_model} does:
@@ -87,7 +92,22 @@ public final class LoadModel implements Stage {
 
     /** {@code --load_uid N} / {@code --load_best}: the chain's named model, downloaded and checked, as a local dir. */
     private Output fromChain(RunParams p, Progress progress) throws Exception {
-        ChainStartingModel.Snapshot chosen = new ChainStartingModel(services, chainOptions).fetch(p, progress);
+        String flag = p.loadBest() ? "--load_best" : "--load_uid " + p.loadUid();
+        String endpoint = services.endpoints().subtensor(p.subtensorNetwork(), p.subtensorChainEndpoint());
+        HubToken token = services.secrets().hfToken().map(t -> HubToken.of(t.reveal())).orElse(null);
+        HubClient hub = HubClient.create(services.endpoints().hub(), token);
+        Path root = p.modelDir() != null ? Path.of(p.modelDir()) : services.home().resolve("local-models");
+        ChainStartingModel chain = new ChainStartingModel(endpoint, chainOptions, services.clock(), hub);
+        ChainStartingModel.Snapshot chosen;
+        try {
+            MinerModel miner = chain.committed(
+                    new ChainStartingModel.Choice(p.netuid(), p.loadBest() ? null : p.loadUid(), p.competitionId()));
+            String what = miner.modelId().namespace() + "/" + miner.modelId().name();
+            chosen = chain.download(miner, root, (bytes, total) ->
+                    progress.report(ProgressEvent.bytes(StageNames.LOAD_MODEL, what, bytes, total)));
+        } catch (PublishException e) {
+            throw new StageException(flag + ": " + e.getMessage(), e);
+        }
         Output local = fromDirectory(chosen.dir(), chosen.constraints());
         return new Output(local.modelDir(), p.loadBest() ? "load_best" : "load_uid", local.architecture(),
                 local.parameterCount(), local.tokenizer(), local.tokenizerDir(), chosen.block(), chosen.hotkey());

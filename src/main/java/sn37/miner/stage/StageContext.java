@@ -48,16 +48,6 @@ public final class StageContext {
     private final List<Artifact> artifacts = new ArrayList<>();
 
     public StageContext(String runId, int attempt, RunParams params, Path workDir, Outputs outputs,
-            BooleanSupplier cancelRequested, Effects effects) {
-        this(runId, attempt, params, workDir, outputs, cancelRequested, effects, Progress.NONE);
-    }
-
-    public StageContext(String runId, int attempt, RunParams params, Path workDir, Outputs outputs,
-            BooleanSupplier cancelRequested, Effects effects, Progress progress) {
-        this(runId, attempt, params, workDir, outputs, cancelRequested, effects, progress, MinerMetrics.NONE);
-    }
-
-    public StageContext(String runId, int attempt, RunParams params, Path workDir, Outputs outputs,
             BooleanSupplier cancelRequested, Effects effects, Progress progress, MinerMetrics metrics) {
         this.runId = runId;
         this.attempt = attempt;

@@ -93,6 +93,7 @@ class ConfigErrorsTest {
         BAD.put("train.slurm.time-limit-minutes", List.of("0", "-1", "1h", "525601"));
         BAD.put("train.slurm.rendezvous-port", port);
         BAD.put("train.slurm.gpus-per-node", List.of("-1", "1025", "two", "", "1.5"));
+        BAD.put("train.slurm.cpus-per-task", List.of("0", "4097", "two", ""));
         BAD.put("train.device-memory-gib", List.of("0", "80GB", "-1", "100001"));
     }
 

@@ -39,6 +39,34 @@ final class FakeHubAuth {
         return null;
     }
 
+    /** Null when allowed and the body is of one of {@code types} (of any type when none is given). */
+    MockResponse.Builder refused(RecordedRequest request, FakeHubRepo repo, String repoId, Need need,
+            String... types) {
+        MockResponse.Builder no = denied(request, repo, repoId, need);
+        return no != null || types.length == 0 ? no : checkContentType(request, types);
+    }
+
+    /** An endpoint's repo, and its commit where a revision is named; or the answer that refuses the request. */
+    record Target(FakeHubRepo repo, FakeHubRepo.Commit commit, MockResponse.Builder refusal) {}
+
+    Target repo(RecordedRequest request, String repoId, Need need, String... types) {
+        FakeHubRepo repo = state.repos.get(repoId);
+        return new Target(repo, null, refused(request, repo, repoId, need, types));
+    }
+
+    Target revision(RecordedRequest request, String repoId, String revision, Need need, String... types) {
+        Target target = repo(request, repoId, need, types);
+        if (target.refusal() != null) {
+            return target;
+        }
+        FakeHubRepo.Commit commit = target.repo().resolve(revision);
+        return new Target(target.repo(), commit, commit == null ? revisionNotFound(revision) : null);
+    }
+
+    static MockResponse.Builder revisionNotFound(String revision) {
+        return error(404, "RevisionNotFound", "Invalid rev id: " + revision);
+    }
+
     MockResponse.Builder checkContentType(RecordedRequest request, String... allowed) {
         String type = header(request, "Content-Type");
         if (type == null || !Arrays.asList(allowed).contains(type)) {

@@ -25,17 +25,17 @@ final class FakeHubDownloads {
     }
 
     MockResponse.Builder resolve(RecordedRequest request, String id, String revision, String path) {
-        FakeHubRepo repo = state.repos.get(id);
-        MockResponse.Builder no = access.denied(request, repo, id, Need.READ);
-        if (no != null) {
-            return no;
+        FakeHubAuth.Target to = access.repo(request, id, Need.READ);
+        if (to.refusal() != null) {
+            return to.refusal();
         }
+        FakeHubRepo repo = to.repo();
         if (repo.gated) {
             return error(403, "GatedRepo", "Access to model " + id + " is restricted. You must accept the conditions.");
         }
         FakeHubRepo.Commit commit = repo.resolve(revision);
         if (commit == null) {
-            return error(404, "RevisionNotFound", "Invalid rev id: " + revision);
+            return FakeHubAuth.revisionNotFound(revision);
         }
         FakeHubRepo.Blob blob = commit.files().get(path);
         if (blob == null) {

@@ -44,10 +44,7 @@ final class FakeHubRepos {
     }
 
     MockResponse.Builder createRepo(RecordedRequest request) throws IOException {
-        MockResponse.Builder no = access.denied(request, null, null, Need.WRITE);
-        if (no == null) {
-            no = access.checkContentType(request, "application/json");
-        }
+        MockResponse.Builder no = access.refused(request, null, null, Need.WRITE, "application/json");
         if (no != null) {
             return no;
         }
@@ -70,14 +67,11 @@ final class FakeHubRepos {
     }
 
     MockResponse.Builder settings(RecordedRequest request, String id) throws IOException {
-        FakeHubRepo repo = state.repos.get(id);
-        MockResponse.Builder no = access.denied(request, repo, id, Need.WRITE);
-        if (no == null) {
-            no = access.checkContentType(request, "application/json");
+        FakeHubAuth.Target to = access.repo(request, id, Need.WRITE, "application/json");
+        if (to.refusal() != null) {
+            return to.refusal();
         }
-        if (no != null) {
-            return no;
-        }
+        FakeHubRepo repo = to.repo();
         JsonNode body = JSON.readTree(request.getBody().utf8());
         if (!body.has("private") || !body.get("private").isBoolean()) {
             return error(400, null, "expected {\"private\": boolean}");
@@ -87,15 +81,12 @@ final class FakeHubRepos {
     }
 
     MockResponse.Builder modelInfo(RecordedRequest request, String id, String revision) {
-        FakeHubRepo repo = state.repos.get(id);
-        MockResponse.Builder no = access.denied(request, repo, id, Need.READ);
-        if (no != null) {
-            return no;
+        FakeHubAuth.Target at = access.revision(request, id, revision, Need.READ);
+        if (at.refusal() != null) {
+            return at.refusal();
         }
-        FakeHubRepo.Commit commit = repo.resolve(revision);
-        if (commit == null) {
-            return error(404, "RevisionNotFound", "Invalid rev id: " + revision);
-        }
+        FakeHubRepo repo = at.repo();
+        FakeHubRepo.Commit commit = at.commit();
         boolean blobs = "true".equals(request.getUrl().queryParameter("blobs"));
         ObjectNode body = JSON.createObjectNode().put("_id", "x").put("id", id).put("sha", commit.id())
                 .put("private", repo.isPrivate).put("gated", repo.gated);
@@ -114,15 +105,11 @@ final class FakeHubRepos {
     }
 
     MockResponse.Builder tree(RecordedRequest request, String id, String revision) {
-        FakeHubRepo repo = state.repos.get(id);
-        MockResponse.Builder no = access.denied(request, repo, id, Need.READ);
-        if (no != null) {
-            return no;
+        FakeHubAuth.Target at = access.revision(request, id, revision, Need.READ);
+        if (at.refusal() != null) {
+            return at.refusal();
         }
-        FakeHubRepo.Commit commit = repo.resolve(revision);
-        if (commit == null) {
-            return error(404, "RevisionNotFound", "Invalid rev id: " + revision);
-        }
+        FakeHubRepo.Commit commit = at.commit();
         if (!"true".equals(request.getUrl().queryParameter("recursive"))) {
             state.violations.add("tree listing without recursive=true");
         }
@@ -140,15 +127,12 @@ final class FakeHubRepos {
     }
 
     MockResponse.Builder commits(RecordedRequest request, String id, String revision) {
-        FakeHubRepo repo = state.repos.get(id);
-        MockResponse.Builder no = access.denied(request, repo, id, Need.READ);
-        if (no != null) {
-            return no;
+        FakeHubAuth.Target target = access.revision(request, id, revision, Need.READ);
+        if (target.refusal() != null) {
+            return target.refusal();
         }
-        FakeHubRepo.Commit commit = repo.resolve(revision);
-        if (commit == null) {
-            return error(404, "RevisionNotFound", "Invalid rev id: " + revision);
-        }
+        FakeHubRepo repo = target.repo();
+        FakeHubRepo.Commit commit = target.commit();
         List<ObjectNode> items = new ArrayList<>();
         for (String at = commit.id(); at != null; ) {
             FakeHubRepo.Commit c = repo.resolve(at);
@@ -178,18 +162,11 @@ final class FakeHubRepos {
     }
 
     MockResponse.Builder pathsInfo(RecordedRequest request, String id, String revision) {
-        FakeHubRepo repo = state.repos.get(id);
-        MockResponse.Builder no = access.denied(request, repo, id, Need.READ);
-        if (no == null) {
-            no = access.checkContentType(request, "application/x-www-form-urlencoded");
+        FakeHubAuth.Target at = access.revision(request, id, revision, Need.READ, "application/x-www-form-urlencoded");
+        if (at.refusal() != null) {
+            return at.refusal();
         }
-        if (no != null) {
-            return no;
-        }
-        FakeHubRepo.Commit commit = repo.resolve(revision);
-        if (commit == null) {
-            return error(404, "RevisionNotFound", "Invalid rev id: " + revision);
-        }
+        FakeHubRepo.Commit commit = at.commit();
         HttpUrl form = HttpUrl.get("http://form/?" + request.getBody().utf8());
         ArrayNode body = JSON.createArrayNode();
         for (String path : form.queryParameterValues("paths")) {

@@ -38,18 +38,12 @@ final class FakeHubUploads {
     }
 
     MockResponse.Builder preupload(RecordedRequest request, String id, String revision) throws IOException {
-        FakeHubRepo repo = state.repos.get(id);
-        MockResponse.Builder no = access.denied(request, repo, id, Need.WRITE);
-        if (no == null) {
-            no = access.checkContentType(request, "application/json");
+        FakeHubAuth.Target at = access.revision(request, id, revision, Need.WRITE, "application/json");
+        if (at.refusal() != null) {
+            return at.refusal();
         }
-        if (no != null) {
-            return no;
-        }
-        FakeHubRepo.Commit commit = repo.resolve(revision);
-        if (commit == null) {
-            return error(404, "RevisionNotFound", "Invalid rev id: " + revision);
-        }
+        FakeHubRepo repo = at.repo();
+        FakeHubRepo.Commit commit = at.commit();
         JsonNode files = JSON.readTree(request.getBody().utf8()).path("files");
         if (files.size() > 256) {
             state.violations.add("preupload of " + files.size() + " files in one call");
@@ -78,11 +72,9 @@ final class FakeHubUploads {
     }
 
     MockResponse.Builder batch(RecordedRequest request, String id) throws IOException {
-        FakeHubRepo repo = state.repos.get(id);
-        MockResponse.Builder no = access.denied(request, repo, id, Need.WRITE);
-        if (no == null) {
-            no = access.checkContentType(request, "application/vnd.git-lfs+json");
-        }
+        FakeHubAuth.Target to = access.repo(request, id, Need.WRITE, "application/vnd.git-lfs+json");
+        FakeHubRepo repo = to.repo();
+        MockResponse.Builder no = to.refusal();
         if (no == null && !"application/vnd.git-lfs+json".equals(header(request, "Accept"))) {
             state.violations.add("LFS batch without Accept: application/vnd.git-lfs+json");
             no = error(406, null, "Accept must be application/vnd.git-lfs+json");
@@ -218,14 +210,11 @@ final class FakeHubUploads {
     }
 
     MockResponse.Builder verify(RecordedRequest request, String id) throws IOException {
-        FakeHubRepo repo = state.repos.get(id);
-        MockResponse.Builder no = access.denied(request, repo, id, Need.WRITE);
-        if (no == null) {
-            no = access.checkContentType(request, "application/json", "application/vnd.git-lfs+json");
+        FakeHubAuth.Target to = access.repo(request, id, Need.WRITE, "application/json", "application/vnd.git-lfs+json");
+        if (to.refusal() != null) {
+            return to.refusal();
         }
-        if (no != null) {
-            return no;
-        }
+        FakeHubRepo repo = to.repo();
         JsonNode body = JSON.readTree(request.getBody().utf8());
         byte[] stored = repo.lfsStore.get(body.path("oid").asText());
         if (stored == null || stored.length != body.path("size").asLong(-1)) {
@@ -235,16 +224,13 @@ final class FakeHubUploads {
     }
 
     MockResponse.Builder commit(RecordedRequest request, String id, String revision) throws IOException {
-        FakeHubRepo repo = state.repos.get(id);
-        MockResponse.Builder no = access.denied(request, repo, id, Need.WRITE);
-        if (no == null) {
-            no = access.checkContentType(request, "application/x-ndjson");
+        FakeHubAuth.Target to = access.repo(request, id, Need.WRITE, "application/x-ndjson");
+        if (to.refusal() != null) {
+            return to.refusal();
         }
-        if (no != null) {
-            return no;
-        }
+        FakeHubRepo repo = to.repo();
         if (!"main".equals(revision)) {
-            return error(404, "RevisionNotFound", "Invalid rev id: " + revision);
+            return FakeHubAuth.revisionNotFound(revision);
         }
         String[] lines = request.getBody().utf8().split("\n");
         JsonNode header = JSON.readTree(lines[0]);

@@ -35,7 +35,7 @@ class CancelTest {
         public Object run(StageContext ctx) throws Exception {
             entered.countDown();
             release.await(30, TimeUnit.SECONDS);
-            return new FetchData().run(ctx);
+            return TestStages.fetchData().run(ctx);
         }
     }
 

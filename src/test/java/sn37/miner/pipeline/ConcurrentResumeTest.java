@@ -14,14 +14,13 @@ import org.junit.jupiter.api.io.TempDir;
 import sn37.miner.config.Json;
 import sn37.miner.run.Run;
 import sn37.miner.run.RunStatus;
-import sn37.miner.stage.FetchData;
 
 class ConcurrentResumeTest {
     @TempDir Path dir;
 
     @Test
     void twoResumesAtOnceExecuteTheRunOnce() throws Exception {
-        TestStages.Counting fetch = new TestStages.Counting(new FetchData());
+        TestStages.Counting fetch = new TestStages.Counting(TestStages.fetchData());
         // two consumers, so that two queued copies of the run could really execute side by side
         try (TestServer t = TestServer.start(TestServer.settings(dir, Map.of("pipeline.run-consumers", "2")),
                 List.of(fetch, new SlowFailingGate()))) {

@@ -22,7 +22,6 @@ import sn37.miner.publish.TinyModels;
 import sn37.miner.run.Run;
 import sn37.miner.run.RunStatus;
 import sn37.miner.stage.Commit;
-import sn37.miner.stage.FetchData;
 import sn37.miner.stage.Gate;
 import sn37.miner.stage.RunParams;
 import sn37.miner.stage.StageServices;
@@ -68,7 +67,7 @@ class PublishRouteTest {
         Settings settings = TestServer.settings(dir, Map.of("miner.hub.endpoint", hub.endpoint(),
                 "miner.subtensor.local", node.endpoint()));
         StageServices services = StageServices.from(settings, Env.of(Map.of("HF_ACCESS_TOKEN", TOKEN)));
-        try (TestServer t = TestServer.start(settings, List.of(new FetchData(), new Gate(), new Upload(services),
+        try (TestServer t = TestServer.start(settings, List.of(TestStages.fetchData(), new Gate(), new Upload(services),
                 new Commit(services, ChainTestKit.fast())))) {
             RunParams params = Json.mapper().readValue(Json.mapper().writeValueAsString(Map.of(
                     "hf_repo_id", REPO, "upload_dir", model.toString(), "wallet_path", wallets.toString(),

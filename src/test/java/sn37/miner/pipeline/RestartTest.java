@@ -14,7 +14,6 @@ import sn37.miner.config.Settings;
 import sn37.miner.run.Run;
 import sn37.miner.run.RunStatus;
 import sn37.miner.run.StageStatus;
-import sn37.miner.stage.FetchData;
 import sn37.miner.stage.Gate;
 
 /** A run whose process stops mid-stage is FAILED(interrupted) after a restart, and resumes without redoing work. */
@@ -24,7 +23,7 @@ class RestartTest {
     @Test
     void interruptedRunResumesSkippingSucceededStages() throws Exception {
         Settings settings = TestServer.settings(dir, Map.of("camel.main.shutdown-timeout", "1"));
-        TestStages.Counting fetch = new TestStages.Counting(new FetchData());
+        TestStages.Counting fetch = new TestStages.Counting(TestStages.fetchData());
         TestStages.BlockingOnce gate = new TestStages.BlockingOnce(new Gate());
         String runId;
         try (TestServer first = TestServer.start(settings, List.of(fetch, gate))) {
@@ -60,7 +59,7 @@ class RestartTest {
     @Test
     void succeededStageWhoseArtifactVanishedRunsAgainOnResume() throws Exception {
         Settings settings = TestServer.settings(dir, Map.of());
-        TestStages.Counting fetch = new TestStages.Counting(new FetchData());
+        TestStages.Counting fetch = new TestStages.Counting(TestStages.fetchData());
         try (TestServer t = TestServer.start(settings, List.of(fetch, new TestStages.AlwaysFailing("gate")))) {
             String runId = Json.mapper().readTree(t.post("/api/runs", "{\"offline\": true}").body()).get("runId").asText();
             assertEquals(RunStatus.FAILED, t.awaitFinished(runId, Duration.ofSeconds(30)).status());

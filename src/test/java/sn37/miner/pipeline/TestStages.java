@@ -1,18 +1,32 @@
 package sn37.miner.pipeline;
 
+import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import sn37.miner.config.Endpoints;
+import sn37.miner.config.Secrets;
+import sn37.miner.stage.FetchData;
 import sn37.miner.stage.RunParams;
 import sn37.miner.stage.Stage;
 import sn37.miner.stage.StageContext;
+import sn37.miner.stage.StageServices;
 import sn37.miner.stage.StageException;
 
 /** Stages for tests: count calls, block until released, or always fail. */
 final class TestStages {
     private TestStages() {}
+
+    /** The real fetch-data stage with no secrets and endpoints that lead nowhere: local JSONL sources only. */
+    static FetchData fetchData() {
+        return new FetchData(new StageServices(new Secrets(Optional.empty(), Optional.empty(), Optional.empty()),
+                new Endpoints("http://127.0.0.1:9", "http://127.0.0.1:9", Map.of()), Path.of("").toAbsolutePath(),
+                Clock.systemUTC()));
+    }
 
     /** A test stage wrapped around a real one: same name, same requirements. */
     abstract static class Wrapping implements Stage {

@@ -244,7 +244,8 @@ class CommitTest {
                 return stageName.equals(StageNames.UPLOAD) ? Optional.of(type.cast(upload)) : Optional.empty();
             }
         };
-        return new StageContext(runId, attempt, p, dir.resolve("runs").resolve(runId), outputs, () -> false, new StoreEffects(store, runId, StageNames.COMMIT));
+        return StageContexts.of(p, dir.resolve("runs").resolve(runId)).run(runId, attempt).outputs(outputs)
+                .effects(new StoreEffects(store, runId, StageNames.COMMIT)).build();
     }
 
     private List<ExternalEffect> effects() {

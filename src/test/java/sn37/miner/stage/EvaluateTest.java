@@ -95,7 +95,7 @@ class EvaluateTest {
                 StageNames.TRAIN, "{\"modelDir\": " + Json.mapper().writeValueAsString(modelDir.toString()) + "}",
                 StageNames.FETCH_DATA, fetchOutputs);
         RunParams params = Json.mapper().readValue(paramsJson, RunParams.class);
-        return new StageContext("run-1", 1, params, tmp.resolve("work"), new StageContext.Outputs() {
+        return StageContexts.of(params, tmp.resolve("work")).outputs(new StageContext.Outputs() {
             @Override
             public <T> Optional<T> of(String stage, Class<T> type) {
                 String json = outputs.get(stage);
@@ -105,7 +105,7 @@ class EvaluateTest {
                     throw new IllegalStateException(e);
                 }
             }
-        }, () -> false, null);
+        }).build();
     }
 
     @Test
@@ -136,9 +136,9 @@ class EvaluateTest {
 
     @Test
     void theGateScoresTheHeldOutQuestionsOnlyAndNeverATrainingOne() throws Exception {
-        StageContext fetchCtx = new StageContext("run-f", 1, Json.mapper().readValue("{\"offline\": true}",
-                RunParams.class), tmp.resolve("fetch"), new LoadModelTest.Contexts.Recorded(), () -> false, null);
-        FetchData.Output fetched = new FetchData().run(fetchCtx);
+        StageContext fetchCtx = StageContexts.of(Json.mapper().readValue("{\"offline\": true}", RunParams.class),
+                tmp.resolve("fetch")).run("run-f", 1).build();
+        FetchData.Output fetched = new FetchData(LoadModelTest.Contexts.services(tmp)).run(fetchCtx);
         RecordingEncoder encoder = new RecordingEncoder();
         ModelOpener opener = (dir, params) -> new ModelOpener.OpenModel(
                 new TinyTransformer(new TinyTransformer.Config(VOCAB, 16, 2, 2, 32, 9)), encoder);
@@ -221,7 +221,7 @@ class EvaluateTest {
         assertNull(out.resultsPath());
 
         String stored = Json.mapper().writeValueAsString(out);
-        StageContext gateCtx = new StageContext("run-1", 1, ctx.params(), tmp, new StageContext.Outputs() {
+        StageContext gateCtx = StageContexts.of(ctx.params(), tmp).outputs(new StageContext.Outputs() {
             @Override
             public <T> Optional<T> of(String stage, Class<T> type) {
                 try {
@@ -230,7 +230,7 @@ class EvaluateTest {
                     throw new IllegalStateException(e);
                 }
             }
-        }, () -> false, null);
+        }).build();
         GateDecision decision = new Gate().run(gateCtx);
         assertFalse(decision.passed());
         assertEquals(Double.POSITIVE_INFINITY, decision.metric());
@@ -339,8 +339,8 @@ class EvaluateTest {
         LoadModelTest.Contexts.Recorded outputs = new LoadModelTest.Contexts.Recorded();
         outputs.put(StageNames.TRAIN, Map.of("modelDir", modelDir.toString()));
         outputs.put(StageNames.FETCH_DATA, fetched);
-        return new StageContext("run-1", 1, Json.mapper().readValue(paramsJson, RunParams.class), tmp.resolve("work"),
-                outputs, () -> false, null);
+        return StageContexts.of(Json.mapper().readValue(paramsJson, RunParams.class), tmp.resolve("work"))
+                .outputs(outputs).build();
     }
 
     @Test

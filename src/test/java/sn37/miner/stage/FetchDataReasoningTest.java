@@ -63,8 +63,8 @@ class FetchDataReasoningTest {
                 return Optional.empty();
             }
         };
-        return new StageContext("run-" + dir, 1, Json.mapper().readValue(paramsJson, RunParams.class),
-                tmp.resolve(dir), none, () -> false, null);
+        return StageContexts.of(Json.mapper().readValue(paramsJson, RunParams.class), tmp.resolve(dir))
+                .run("run-" + dir, 1).outputs(none).build();
     }
 
     private static Set<String> hashes(List<ReasoningSample> rows) {

@@ -108,7 +108,7 @@ class FetchDataTest {
                 return Optional.empty();
             }
         };
-        return new StageContext("run-" + dir, 1, params, tmp.resolve(dir), none, () -> false, null);
+        return StageContexts.of(params, tmp.resolve(dir)).run("run-" + dir, 1).outputs(none).build();
     }
 
     @Test
@@ -179,13 +179,6 @@ class FetchDataTest {
         StageException e = assertThrows(StageException.class, () -> stage().run(ctx(p, "a")));
         assertTrue(e.getMessage().contains("--data_path"), e.getMessage());
         assertEquals(0, wandb.requests());
-    }
-
-    @Test
-    void aStageWithoutServicesOffersOnlyLocalSources() throws IOException {
-        RunParams p = params("{\"data_source\": \"hf\"}");
-        StageException e = assertThrows(StageException.class, () -> new FetchData().run(ctx(p, "a")));
-        assertTrue(e.getMessage().contains("FetchData(StageServices)"), e.getMessage());
     }
 
     @Test

@@ -39,7 +39,7 @@ class FetchDataValidatorsTest {
                 Map.of("finney", "ws://127.0.0.1:9", "test", "ws://127.0.0.1:9", "local", node.endpoint()));
         StageServices services = new StageServices(new Secrets(Optional.empty(), Optional.empty(), Optional.empty()),
                 e, dir, Clock.systemUTC());
-        return new FetchData(services, Sn1DataSettings.defaults(), 10_000).withChainOptions(sn37.miner.chain.ChainTestKit.fast());
+        return new FetchData(services, Sn1DataSettings.defaults(), 10_000, sn37.miner.chain.ChainTestKit.fast());
     }
 
     @Test

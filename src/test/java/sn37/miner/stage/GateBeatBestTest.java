@@ -30,7 +30,7 @@ class GateBeatBestTest {
                 }
             }
         };
-        return new Gate().run(new StageContext("run", 1, p, dir, recorded, () -> false, null));
+        return new Gate().run(StageContexts.of(p, dir).run("run", 1).outputs(recorded).build());
     }
 
     private static Map<String, String> scores(double ours, double incumbent) {
@@ -77,9 +77,9 @@ class GateBeatBestTest {
     @Test
     void offlineWithoutCurrentBlockSaysWhatToGive() {
         Gate g = new Gate(p -> ChainBlocks.current(null, p));
-        StageException e = assertThrows(StageException.class, () -> g.run(new StageContext("run", 1,
-                Json.mapper().readValue("{\"gate\": \"beat-best\", \"offline\": true}", RunParams.class), dir,
-                new StageContext.Outputs() {
+        StageException e = assertThrows(StageException.class, () -> g.run(StageContexts.of(
+                Json.mapper().readValue("{\"gate\": \"beat-best\", \"offline\": true}", RunParams.class), dir)
+                .run("run", 1).outputs(new StageContext.Outputs() {
                     @Override
                     public <T> Optional<T> of(String stage, Class<T> type) {
                         try {
@@ -88,7 +88,7 @@ class GateBeatBestTest {
                             throw new IllegalStateException(ex);
                         }
                     }
-                }, () -> false, null)));
+                }).build()));
         assertTrue(e.getMessage().contains("--current_block"), e.getMessage());
     }
 }

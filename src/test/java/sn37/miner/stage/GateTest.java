@@ -55,7 +55,7 @@ class GateTest {
                 }
             }
         };
-        GateDecision d = new Gate().run(new StageContext("run", 1, p, dir, evaluated, () -> false, null));
+        GateDecision d = new Gate().run(StageContexts.of(p, dir).run("run", 1).outputs(evaluated).build());
         assertEquals(0.968, d.metric());
         assertFalse(d.passed(), d.reason());
     }

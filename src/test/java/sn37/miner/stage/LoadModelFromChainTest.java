@@ -106,8 +106,9 @@ class LoadModelFromChainTest {
     void hashThatDoesNotMatchTheChainIsRefusedNamingBoth() throws Exception {
         String wrong = SecureHash.of("not-the-dir-hash", Ss58.encode(hotkey));
         commitOnChain(wrong);
-        Exception e = assertThrows(Exception.class, () -> run("{\"load_uid\": 5, \"subtensor_network\": \"local\","
-                + " \"model_dir\": \"" + dir.resolve("models") + "\"}"));
+        StageException e = assertThrows(StageException.class, () -> run("{\"load_uid\": 5, \"subtensor_network\":"
+                + " \"local\", \"model_dir\": \"" + dir.resolve("models") + "\"}"));
+        assertTrue(e.getMessage().startsWith("--load_uid 5: "), e.getMessage());
         assertTrue(e.getMessage().contains(wrong) && e.getMessage().contains(secureHash), e.getMessage());
     }
 

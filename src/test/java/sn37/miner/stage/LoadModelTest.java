@@ -140,7 +140,7 @@ class LoadModelTest {
 
         static StageContext context(RunParams params, Path workDir, Recorded outputs, BooleanSupplier cancel) {
             // These stages record no external effects: none is given.
-            return new StageContext("run-1", 1, params, workDir, outputs, cancel, null);
+            return StageContexts.of(params, workDir).outputs(outputs).cancel(cancel).build();
         }
     }
 }

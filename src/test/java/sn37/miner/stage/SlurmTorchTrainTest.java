@@ -30,6 +30,7 @@ import sn37.miner.launch.LaunchSettings;
 import sn37.miner.launch.slurm.SlurmCluster;
 import sn37.miner.launch.slurm.SlurmJob;
 import sn37.miner.launch.slurm.SlurmRestClient;
+import sn37.miner.launch.slurm.SlurmSettings;
 import sn37.miner.run.EffectStatus;
 import sn37.miner.run.ExternalEffect;
 import sn37.miner.run.RunDatabase;
@@ -76,10 +77,10 @@ class SlurmTorchTrainTest {
         runId = store.createRun("pipeline", "{}", "HTTP", null).run().id();
         // The job root is the storage both sides see: the cluster's own folder, one per test.
         Path jobRoot = cluster.newJobDir("stage-" + runId);
-        LaunchSettings.Slurm slurm = new LaunchSettings.Slurm(cluster.restUrl().toString(), USER,
-                SlurmCluster.PARTITION, 2, 10, freePort(), 0, Optional.of(Secret.of(token)));
-        launch = new LaunchSettings(TrainerPython.get(), TrainerPython.trainerDir(), Optional.of(jobRoot), slurm,
-                null);
+        SlurmSettings slurm = new SlurmSettings(cluster.restUrl(), USER, SlurmCluster.PARTITION, 2,
+                Duration.ofMinutes(10), freePort(), 0, 1, null, null);
+        launch = new LaunchSettings(TrainerPython.get(), TrainerPython.trainerDir(), Optional.of(jobRoot),
+                Optional.of(slurm), Optional.of(Secret.of(token)), null);
     }
 
     @AfterEach
@@ -95,8 +96,8 @@ class SlurmTorchTrainTest {
 
     private Train.Output train(String paramsJson, int attempt, java.util.function.BooleanSupplier cancel,
             Progress progress, StageContext.Effects effects) throws Exception {
-        StageContext ctx = new StageContext(runId, attempt, LoadModelTest.Contexts.params(paramsJson),
-                dir.resolve("run"), outputs, cancel, effects, progress);
+        StageContext ctx = StageContexts.of(LoadModelTest.Contexts.params(paramsJson), dir.resolve("run"))
+                .run(runId, attempt).outputs(outputs).cancel(cancel).effects(effects).progress(progress).build();
         return new Train(LoadModelTest.Contexts.services(dir), launch).run(ctx);
     }
 

@@ -105,8 +105,7 @@ class StageMetricsTest {
         Files.writeString(job.progress(), "{\"event\": \"start\", \"world_size\": 1}\n"
                 + "{\"event\": \"step\", \"step\": 3, \"total_steps\": 8, \"epoch\": 0, \"loss\": 1.5, \"lr\": 0.001,"
                 + " \"grad_norm\": 0.5, \"tokens\": 900, \"tokens_per_second\": 120.0}\n");
-        StageContext ctx = new StageContext("run-1", 1, RunParams.defaults(), dir, null, () -> false, null,
-                Progress.NONE, m);
+        StageContext ctx = StageContexts.of(RunParams.defaults(), dir).metrics(m).build();
         new TorchProgress(ctx, job, 0).read();
         assertEquals(List.of("step run-1 torch 3 1.5 120.0 900"), m.lines);
     }

@@ -23,7 +23,7 @@ class TorchProgressTest {
                 + " \"grad_norm\": 0.75, \"tokens\": 4096, \"tokens_per_second\": 1500.0}\n"
                 + "{\"event\": \"step\", \"step\": 4, \"total_steps\": 4", StandardCharsets.UTF_8); // still being written
         List<ProgressEvent> events = new ArrayList<>();
-        StageContext ctx = new StageContext("run-1", 1, RunParams.defaults(), dir, null, () -> false, null, events::add);
+        StageContext ctx = StageContexts.of(RunParams.defaults(), dir).progress(events::add).build();
 
         new TorchProgress(ctx, job, 0).read();
 

@@ -69,7 +69,7 @@ class TorchTrainTest {
     void earlierStages() throws Exception {
         launch = LaunchSettings.local(dir).withPython(TrainerPython.get());
         launch = new LaunchSettings(launch.python(), TrainerPython.trainerDir(), launch.jobRoot(), launch.slurm(),
-                launch.deviceMemoryGib());
+                launch.slurmToken(), launch.deviceMemoryGib());
         RunParams init = LoadModelTest.Contexts.params("{\"init_config\": \"tiny-llama\"}");
         outputs.put(StageNames.LOAD_MODEL, new LoadModel(LoadModelTest.Contexts.services(dir))
                 .run(LoadModelTest.Contexts.context(init, dir.resolve("run"), outputs, () -> false)));
@@ -88,8 +88,9 @@ class TorchTrainTest {
 
     private StageContext context(String paramsJson, int attempt, Path workDir, BooleanSupplier cancel,
             Progress progress) throws Exception {
-        return new StageContext(runId, attempt, LoadModelTest.Contexts.params(paramsJson), workDir, outputs, cancel,
-                new StoreEffects(store, runId, StageNames.TRAIN), progress);
+        return StageContexts.of(LoadModelTest.Contexts.params(paramsJson), workDir).run(runId, attempt)
+                .outputs(outputs).cancel(cancel).effects(new StoreEffects(store, runId, StageNames.TRAIN))
+                .progress(progress).build();
     }
 
     private Train.Output torch(String paramsJson, int attempt, BooleanSupplier cancel, Progress progress)

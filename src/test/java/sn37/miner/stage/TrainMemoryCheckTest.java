@@ -38,7 +38,7 @@ class TrainMemoryCheckTest {
     @Test
     void aFullFineTuneOfA3bModelOnOne48GibGpuIsRefusedNamingAPlanThatFits() throws Exception {
         LaunchSettings launch = new LaunchSettings(dir.resolve("python"), dir, java.util.Optional.empty(),
-                LaunchSettings.local(dir).slurm(), 48);
+                java.util.Optional.empty(), java.util.Optional.empty(), 48);
         StageException e = assertThrows(StageException.class, () -> TrainMemoryCheck.require(
                 params("{\"trainer\": \"torch\", \"device\": \"cuda\"}"), 1, launch, competition4Model(),
                 examples(16_384, 16_000), 16_384));
@@ -51,7 +51,7 @@ class TrainMemoryCheckTest {
     @Test
     void loraOnTheSameGpuPasses() throws Exception {
         LaunchSettings launch = new LaunchSettings(dir.resolve("python"), dir, java.util.Optional.empty(),
-                LaunchSettings.local(dir).slurm(), 48);
+                java.util.Optional.empty(), java.util.Optional.empty(), 48);
         var plan = TrainMemoryCheck.require(params("{\"trainer\": \"torch\", \"device\": \"cuda\", \"lora_rank\": 16}"),
                 1, launch, competition4Model(), examples(16_384, 4_000), 16_384);
         assertTrue(plan.total() < 48L << 30);

@@ -48,8 +48,8 @@ public final class UploadHarness implements AutoCloseable {
                 return Optional.empty();
             }
         };
-        StageContext ctx = new StageContext(runId, 1, params, workDir, none, () -> false,
-                new StoreEffects(store, runId, StageNames.UPLOAD));
+        StageContext ctx = StageContexts.of(params, workDir).run(runId, 1).outputs(none)
+                .effects(new StoreEffects(store, runId, StageNames.UPLOAD)).build();
         return new Upload(services, clients, limits, hooks).run(ctx);
     }
 

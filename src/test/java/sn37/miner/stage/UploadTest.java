@@ -106,8 +106,8 @@ class UploadTest {
                 }
             }
         };
-        return new StageContext(runId, 1, params, tmp.resolve("work"), outputs, () -> false,
-                new StoreEffects(store, runId, StageNames.UPLOAD));
+        return StageContexts.of(params, tmp.resolve("work")).run(runId, 1).outputs(outputs)
+                .effects(new StoreEffects(store, runId, StageNames.UPLOAD)).build();
     }
 
     @Test
@@ -119,8 +119,8 @@ class UploadTest {
                 return Optional.empty();
             }
         };
-        StageContext ctx = new StageContext(runId, 1, params(REPO, model), tmp.resolve("work"), none, () -> false,
-                new StoreEffects(store, runId, StageNames.UPLOAD), events::add);
+        StageContext ctx = StageContexts.of(params(REPO, model), tmp.resolve("work")).run(runId, 1).outputs(none)
+                .effects(new StoreEffects(store, runId, StageNames.UPLOAD)).progress(events::add).build();
 
         PublishedModel out = upload(UploadListener.NONE).run(ctx);
 

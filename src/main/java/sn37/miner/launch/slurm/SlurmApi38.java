@@ -44,6 +44,9 @@ final class SlurmApi38 implements SlurmApi {
         if (spec.timeLimitMinutes() != null) {
             job.put("time_limit", spec.timeLimitMinutes());
         }
+        if (spec.cpusPerTask() > 1) {
+            job.put("cpus_per_task", spec.cpusPerTask());
+        }
         if (spec.gpusPerNode() > 0) {
             job.put("gpus_per_node", Integer.toString(spec.gpusPerNode()));
         }

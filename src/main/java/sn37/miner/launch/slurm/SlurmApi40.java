@@ -59,6 +59,9 @@ final class SlurmApi40 implements SlurmApi {
             job.putObject("time_limit").put("set", true).put("infinite", false)
                     .put("number", spec.timeLimitMinutes());
         }
+        if (spec.cpusPerTask() > 1) {
+            job.put("cpus_per_task", spec.cpusPerTask());
+        }
         if (spec.gpusPerNode() > 0) {
             job.put("tres_per_node", "gres/gpu:" + spec.gpusPerNode());
         }

@@ -15,10 +15,11 @@ import java.util.TreeMap;
  * @param output stdout and stderr both
  * @param timeLimitMinutes null for the partition's default
  * @param gpusPerNode 0 for none
+ * @param cpusPerTask 1 for Slurm's default (one CPU), which the body then leaves out
  */
 public record SlurmJobSpec(String name, String script, String partition, int nodes, int tasks, Integer tasksPerNode,
         Path workingDirectory, Map<String, String> environment, Path output, Integer timeLimitMinutes,
-        int gpusPerNode) {
+        int gpusPerNode, int cpusPerTask) {
 
     public SlurmJobSpec {
         environment = Collections.unmodifiableMap(new TreeMap<>(environment)); // sorted: the same body each time

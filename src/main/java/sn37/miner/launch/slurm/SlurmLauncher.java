@@ -58,10 +58,12 @@ public final class SlurmLauncher implements TrainingLauncher {
         int perNode = settings.tasksPerNode();
         int nodes = (request.nnodes() + perNode - 1) / perNode;
         Map<String, String> environment = new LinkedHashMap<>(settings.environment());
+        environment.put("OMP_NUM_THREADS", Integer.toString(settings.ompThreads(request.nprocPerNode())));
         environment.putAll(request.environment());
         SlurmJobSpec spec = new SlurmJobSpec(request.name(), BatchScript.torchrun(request, settings.rendezvousPort()),
                 settings.partition(), nodes, request.nnodes(), perNode, request.jobDir(), environment,
-                request.logFile(), settings.timeLimitMinutes(), settings.gpusPerNode());
+                request.logFile(), settings.timeLimitMinutes(), settings.gpusPerNode(),
+                settings.cpusPerTask());
         return new JobHandle(NAME, Long.toString(client.submit(spec)), request.name());
     }
 

@@ -17,13 +17,16 @@ import sn37.miner.launch.LaunchException;
  * @param timeLimit the job's wall-clock limit, rounded up to whole minutes; null for the partition's default
  * @param rendezvousPort the c10d rendezvous port on the first node; 0 derives it from the job id
  * @param gpusPerNode GPUs to allocate on each node; 0 asks for none
+ * @param cpusPerTask CPUs to allocate to each task (torchrun agent); 1 is Slurm's default, and the job then asks for
+ *     none explicitly. The agent's processes share them: {@link #ompThreads}
  * @param environment the job's whole environment besides what the request adds: Slurm's REST API passes nothing
  *     from the submitting side, so this needs at least a {@code PATH} that finds {@code srun} and
  *     {@code scontrol}
  * @param requestTimeout how long one call to slurmrestd may take
  */
 public record SlurmSettings(URI url, String user, String partition, int tasksPerNode, Duration timeLimit,
-        int rendezvousPort, int gpusPerNode, Map<String, String> environment, Duration requestTimeout) {
+        int rendezvousPort, int gpusPerNode, int cpusPerTask, Map<String, String> environment,
+        Duration requestTimeout) {
 
     /** What {@link #environment} holds unless a setting replaces it: where Debian and most sites put srun. */
     public static final Map<String, String> DEFAULT_ENVIRONMENT = Map.of("PATH", "/usr/local/bin:/usr/bin:/bin");
@@ -51,6 +54,9 @@ public record SlurmSettings(URI url, String user, String partition, int tasksPer
             throw new IllegalArgumentException("the " + gpusPerNode + " GPUs per node do not split evenly over "
                     + tasksPerNode + " torchrun agents (tasks) per node");
         }
+        if (cpusPerTask < 1) {
+            throw new IllegalArgumentException("Slurm CPUs per task must be at least 1, got " + cpusPerTask);
+        }
         environment = Map.copyOf(environment == null ? DEFAULT_ENVIRONMENT : environment);
         requestTimeout = requestTimeout == null ? DEFAULT_REQUEST_TIMEOUT : requestTimeout;
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
@@ -61,32 +67,32 @@ public record SlurmSettings(URI url, String user, String partition, int tasksPer
 
     /** One agent per node on the default partition, no time limit, default environment. */
     public static SlurmSettings of(URI url) {
-        return new SlurmSettings(url, null, null, 1, null, 0, 0, null, null);
+        return new SlurmSettings(url, null, null, 1, null, 0, 0, 1, null, null);
     }
 
     public SlurmSettings withUser(String newUser) {
         return new SlurmSettings(url, newUser, partition, tasksPerNode, timeLimit, rendezvousPort, gpusPerNode,
-                environment, requestTimeout);
+                cpusPerTask, environment, requestTimeout);
     }
 
     public SlurmSettings withPartition(String newPartition) {
         return new SlurmSettings(url, user, newPartition, tasksPerNode, timeLimit, rendezvousPort, gpusPerNode,
-                environment, requestTimeout);
+                cpusPerTask, environment, requestTimeout);
     }
 
     public SlurmSettings withTasksPerNode(int tasks) {
-        return new SlurmSettings(url, user, partition, tasks, timeLimit, rendezvousPort, gpusPerNode, environment,
-                requestTimeout);
+        return new SlurmSettings(url, user, partition, tasks, timeLimit, rendezvousPort, gpusPerNode, cpusPerTask,
+                environment, requestTimeout);
     }
 
     public SlurmSettings withTimeLimit(Duration limit) {
-        return new SlurmSettings(url, user, partition, tasksPerNode, limit, rendezvousPort, gpusPerNode, environment,
-                requestTimeout);
+        return new SlurmSettings(url, user, partition, tasksPerNode, limit, rendezvousPort, gpusPerNode, cpusPerTask,
+                environment, requestTimeout);
     }
 
     public SlurmSettings withRequestTimeout(Duration timeout) {
         return new SlurmSettings(url, user, partition, tasksPerNode, timeLimit, rendezvousPort, gpusPerNode,
-                environment, timeout);
+                cpusPerTask, environment, timeout);
     }
 
     /**
@@ -106,6 +112,15 @@ public record SlurmSettings(URI url, String user, String partition, int tasksPer
                     + " GPU): leave --nproc_per_node out, or change train.slurm.gpus-per-node");
         }
         return perAgent;
+    }
+
+    /**
+     * OpenMP threads for each trainer process: the task's CPUs shared by the {@code nprocPerNode} processes of its
+     * torchrun agent, at least 1. torchrun sets OMP_NUM_THREADS=1 itself only for several processes; one process
+     * alone would start a thread per CPU of the node, and agents sharing a node would fight over them.
+     */
+    public int ompThreads(int nprocPerNode) {
+        return Math.max(1, cpusPerTask / Math.max(1, nprocPerNode));
     }
 
     /** The time limit in whole minutes (Slurm's unit), or null. */

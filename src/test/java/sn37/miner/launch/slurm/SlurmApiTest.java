@@ -2,6 +2,7 @@ package sn37.miner.launch.slurm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
@@ -15,7 +16,7 @@ class SlurmApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SlurmJobSpec SPEC = new SlurmJobSpec("sn37-r-a1", "#!/bin/bash\ntrue\n", "gpu", 2, 2, 1,
             Path.of("/shared/job"), new TreeMap<>(Map.of("PATH", "/usr/bin:/bin", "A", "b=c")),
-            Path.of("/shared/job/log"), 90, 4);
+            Path.of("/shared/job/log"), 90, 4, 1);
 
     @Test
     void v0038TakesFlatNumbersAndAnEnvironmentObject() throws Exception {
@@ -37,6 +38,16 @@ class SlurmApiTest {
                 + "\"tres_per_node\":\"gres/gpu:4\"}}"), SlurmApi.of(43).submitBody(SPEC));
         assertEquals("/slurm/v0.0.43/jobs/", SlurmApi.of(43).jobsPath());
         assertEquals("/slurm/v0.0.43/job/12", SlurmApi.of(43).jobPath(12));
+    }
+
+    @Test
+    void aTaskWithSeveralCpusAsksForThemInEveryVersion() {
+        SlurmJobSpec fourCpus = new SlurmJobSpec(SPEC.name(), SPEC.script(), SPEC.partition(), 2, 2, 1,
+                SPEC.workingDirectory(), SPEC.environment(), SPEC.output(), null, 0, 4);
+        assertEquals(4, SlurmApi.of(38).submitBody(fourCpus).path("job").path("cpus_per_task").asInt());
+        assertEquals(4, SlurmApi.of(43).submitBody(fourCpus).path("job").path("cpus_per_task").asInt());
+        assertTrue(SlurmApi.of(43).submitBody(SPEC).path("job").path("cpus_per_task").isMissingNode(),
+                "one CPU is Slurm's default and goes unsaid");
     }
 
     @Test

@@ -84,7 +84,7 @@ class SlurmGpuRequestTest {
     }
 
     private static SlurmLauncher launcher(URI url, int gpusPerNode) {
-        SlurmSettings settings = new SlurmSettings(url, USER, "gpu", 1, null, 29500, gpusPerNode, null, null);
+        SlurmSettings settings = new SlurmSettings(url, USER, "gpu", 1, null, 29500, gpusPerNode, 1, null, null);
         return new SlurmLauncher(settings, () -> "a-token");
     }
 
@@ -153,7 +153,7 @@ class SlurmGpuRequestTest {
     @Test
     void gpusThatDoNotSplitOverTheAgentsOfANodeAreRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SlurmSettings(
-                URI.create("http://head:6820"), USER, null, 2, null, 0, 3, null, null));
+                URI.create("http://head:6820"), USER, null, 2, null, 0, 3, 1, null, null));
 
         assertEquals("the 3 GPUs per node do not split evenly over 2 torchrun agents (tasks) per node",
                 e.getMessage());

@@ -73,7 +73,7 @@ class SlurmLauncherTest {
     @Test
     void startsOneTorchrunAgentPerTaskWithTheRendezvousOnTheFirstNode() throws Exception {
         Path dir = cluster.newJobDir("agents");
-        Path python = program(dir, "#!/bin/sh\necho \"$SLURM_PROCID $SN37_MARK $*\" >> agents.txt\n");
+        Path python = program(dir, "#!/bin/sh\necho \"$SLURM_PROCID $SN37_MARK $OMP_NUM_THREADS $*\" >> agents.txt\n");
         SlurmLauncher launcher = launcher(SlurmCluster.JOB_USER, token);
         JobRequest request = new JobRequest("sn37-run7-a1", dir, python, List.of("train.py", "--job",
                 "dir with 'quotes'/job.json"), 2, 1, Map.of("SN37_MARK", "marked"), dir.resolve("train.log"));
@@ -83,7 +83,8 @@ class SlurmLauncherTest {
         assertEquals(Optional.of(job), launcher.find("sn37-run7-a1"));
         assertEquals(new JobState(Phase.SUCCEEDED, 0, null), awaitEnd(launcher, job, Duration.ofSeconds(60)));
         long id = Long.parseLong(job.id());
-        String agent = " marked -m torch.distributed.run --nnodes 2 --nproc_per_node 1 --rdzv_backend c10d"
+        // one CPU per task (Slurm's default) for the agent's one process: torchrun would leave OpenMP a thread per CPU
+        String agent = " marked 1 -m torch.distributed.run --nnodes 2 --nproc_per_node 1 --rdzv_backend c10d"
                 + " --rdzv_endpoint " + cluster.host() + ":" + (20000 + id % 10000) + " --rdzv_id " + id
                 + " train.py --job dir with 'quotes'/job.json";
         assertEquals(List.of("0" + agent, "1" + agent),
@@ -116,7 +117,7 @@ class SlurmLauncherTest {
     void aGpuRequestToAClusterWithoutGpusIsRefusedAtSubmit() throws Exception {
         Path dir = cluster.newJobDir("gpus");
         SlurmSettings settings = new SlurmSettings(cluster.restUrl(), SlurmCluster.JOB_USER, SlurmCluster.PARTITION,
-                1, Duration.ofMinutes(10), 0, 2, null, null);
+                1, Duration.ofMinutes(10), 0, 2, 1, null, null);
         SlurmLauncher launcher = new SlurmLauncher(settings, () -> token);
         JobRequest request = new JobRequest("sn37-gpus-a1", dir, program(dir, "#!/bin/sh\ntrue\n"), List.of(), 1,
                 launcher.nprocPerNode(1), Map.of(), dir.resolve("train.log"));

@@ -41,7 +41,7 @@ class SlurmRestClientTest {
 
     private static SlurmJobSpec spec(String name, String script, Path jobDir, String partition) {
         return new SlurmJobSpec(name, script, partition, 1, 2, 2, jobDir, SlurmSettings.DEFAULT_ENVIRONMENT,
-                jobDir.resolve("log.txt"), 5, 0);
+                jobDir.resolve("log.txt"), 5, 0, 1);
     }
 
     static JobState awaitEnd(SlurmRestClient client, long id, Duration limit) throws Exception {
