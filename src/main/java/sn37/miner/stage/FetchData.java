@@ -227,10 +227,6 @@ public final class FetchData implements Stage {
         FinewebSampleSource source;
         if (p.offline()) {
             source = FinewebSampleSource.bundled(p.seed());
-        } else if (settings == null) {
-            return Fineweb.notFetched("fineweb:viewer", "this fetch-data stage was built without remote services, so"
-                    + " it cannot reach the dataset viewer for FINEWEB's texts (add --offline to score the bundled"
-                    + " sample)");
         } else {
             source = FinewebSampleSource.viewer(settings.http(), settings.datasetViewerUrl(),
                     services.secrets().hfToken(), HfSourceOptions.defaults().attempts(), settings.sleeper(),

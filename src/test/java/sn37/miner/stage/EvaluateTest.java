@@ -160,9 +160,10 @@ class EvaluateTest {
 
     @Test
     void finewebIsScoredOnTheTextsFetchDataDrewWithAFiniteLossAndTheirCount() throws Exception {
-        StageContext fetchCtx = new StageContext("run-f", 1, Json.mapper().readValue("{\"offline\": true}",
-                RunParams.class), tmp.resolve("fetch"), new LoadModelTest.Contexts.Recorded(), () -> false, null);
-        FetchData.Output fetched = new FetchData().run(fetchCtx);
+        StageContext fetchCtx = StageContexts.of(Json.mapper().readValue("{\"offline\": true}",
+                RunParams.class), tmp.resolve("fetch")).run("run-f", 1)
+                .outputs(new LoadModelTest.Contexts.Recorded()).build();
+        FetchData.Output fetched = new FetchData(LoadModelTest.Contexts.services(tmp)).run(fetchCtx);
 
         Evaluate.Output out = new Evaluate(SERVICES, TINY, OPTIONS).run(context(checkpoint("tiny", 10),
                 "{\"offline\": true}", Json.mapper().writeValueAsString(fetched)));

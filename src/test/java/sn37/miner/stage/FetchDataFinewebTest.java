@@ -53,8 +53,8 @@ class FetchDataFinewebTest {
     }
 
     private StageContext ctx(String paramsJson, String dir) throws IOException {
-        return new StageContext("run-" + dir, 1, Json.mapper().readValue(paramsJson, RunParams.class),
-                tmp.resolve(dir), new LoadModelTest.Contexts.Recorded(), () -> false, null);
+        return StageContexts.of(Json.mapper().readValue(paramsJson, RunParams.class), tmp.resolve(dir))
+                .run("run-" + dir, 1).outputs(new LoadModelTest.Contexts.Recorded()).build();
     }
 
     @Test
