@@ -55,6 +55,16 @@ public final class ModelEvaluation {
 
     public static Report run(LanguageModel model, PromptEncoder encoder, List<McSample> samples,
             List<ReasoningSample> reasoning, Plan plan, BooleanSupplier cancelled, EvalProgress progress) {
+        return run(model, LossBackend.djl(model, plan.dtype()), encoder, samples, reasoning, plan, cancelled,
+                progress);
+    }
+
+    /**
+     * As above, with the loss tasks computed by {@code losses}; multiple choice (generation) is always scored on
+     * {@code model}, and each task's {@link TaskScore#backend} says which one scored it.
+     */
+    public static Report run(LanguageModel model, LossBackend losses, PromptEncoder encoder, List<McSample> samples,
+            List<ReasoningSample> reasoning, Plan plan, BooleanSupplier cancelled, EvalProgress progress) {
         int sequenceLength = plan.competition().constraints().sequenceLength();
         Map<String, CompositeScore.Raw> raws = new LinkedHashMap<>();
         MultipleChoice.Result mc = null;
@@ -81,8 +91,9 @@ public final class ModelEvaluation {
                         continue;
                     }
                     List<ReferenceLoss.Sample> scoring = sorting;
-                    raws.put(task.name(), CompositeScore.Raw.of(ReferenceLoss.run(model, sorting, plan.dtype(),
-                            done -> progress.scored(task.name(), done, scoring.size())), sorting.size()));
+                    raws.put(task.name(), CompositeScore.Raw.of(losses.referenceLoss(task.name(), sorting,
+                            done -> progress.scored(task.name(), done, scoring.size())), sorting.size(),
+                            losses.name()));
                 }
                 case "SYNTHETIC_1_SFT", "CODEFORCES_COTS" -> {
                     ReasoningTask which = ReasoningTask.named(task.name());
@@ -94,8 +105,8 @@ public final class ModelEvaluation {
                         continue;
                     }
                     List<ReferenceLoss.Sample> scoring = ReferenceLoss.tokenizeReasoning(rows, encoder);
-                    raws.put(task.name(), CompositeScore.Raw.of(ReferenceLoss.run(model, scoring, plan.dtype(),
-                            done -> progress.scored(task.name(), done, scoring.size())), rows.size()));
+                    raws.put(task.name(), CompositeScore.Raw.of(losses.referenceLoss(task.name(), scoring,
+                            done -> progress.scored(task.name(), done, scoring.size())), rows.size(), losses.name()));
                 }
                 default -> raws.put(task.name(), CompositeScore.Raw.skipped(task.name()
                         + " data is not fetched by this miner; scored on the other tasks with renormalised weights"));
