@@ -62,9 +62,12 @@ final class OneShot implements AutoCloseable {
         return PublishPreflight.check(params, StageServices.from(settings, env), ChainOptions.defaults());
     }
 
-    /** With --trainer torch: the trainer and its Python environment are where the configuration says. */
+    /**
+     * With --trainer torch or --eval_backend torch: the trainer folder and its Python environment are where the
+     * configuration says.
+     */
     static void trainerPreflight(RunParams params, List<String> overrides) {
-        if (!params.trainer().equals(RunParams.TORCH)) return;
+        if (!params.trainer().equals(RunParams.TORCH) && !params.evalBackend().equals(RunParams.TORCH)) return;
         RunPreflight.trainer(Run.PIPELINE, params, Settings.load(MinerApp.home(), Env.load(Path.of("")), overrides));
     }
 

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -161,20 +162,26 @@ public final class TorchLosses implements LossBackend {
         Files.move(tmp, dir.resolve(JOB), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** What is missing for this machine to start the evaluator, in one line saying how to make it; empty if nothing. */
+    public static Optional<String> environmentProblem(Path python, Path trainerDir) {
+        if (!Files.isExecutable(python)) {
+            Path venv = python.getParent() != null && python.getParent().getParent() != null
+                    ? python.getParent().getParent() : python;
+            return Optional.of("the PyTorch trainer's Python environment is missing at " + python
+                    + ": run trainer/setup-venv " + venv + " (or set train.torch.python to one)");
+        }
+        Path script = trainerDir.resolve(SCRIPT).toAbsolutePath();
+        if (!Files.isRegularFile(script)) {
+            return Optional.of(script + " is missing: set train.torch.trainer-dir to the miner's trainer folder");
+        }
+        return Optional.empty();
+    }
+
     /** Runs the evaluator to its end, passing its progress on; a cancel stops it and throws. */
     private int run(String what, Path dir, Path log, int count, IntConsumer scored) throws IOException {
-        if (!Files.isExecutable(job.python())) {
-            Path venv = job.python().getParent() != null && job.python().getParent().getParent() != null
-                    ? job.python().getParent().getParent() : job.python();
-            throw new TorchEvalException(what + " cannot start: the PyTorch trainer's Python environment is missing"
-                    + " at " + job.python() + ": run trainer/setup-venv " + venv + " (or set train.torch.python to"
-                    + " one)");
-        }
+        Optional<String> problem = environmentProblem(job.python(), job.trainerDir());
+        if (problem.isPresent()) throw new TorchEvalException(what + " cannot start: " + problem.get());
         Path script = job.trainerDir().resolve(SCRIPT).toAbsolutePath();
-        if (!Files.isRegularFile(script)) {
-            throw new TorchEvalException(what + " cannot start: " + script + " is missing; set"
-                    + " train.torch.trainer-dir to the miner's trainer folder");
-        }
         ProcessBuilder builder = new ProcessBuilder(job.python().toString(), script.toString(), "--job",
                 dir.resolve(JOB).toString()).directory(dir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
