@@ -51,8 +51,8 @@ public final class TorchLosses implements LossBackend {
      * @param jobRoot each task's job goes into a folder of this one named for the task
      * @param modelDir the Hugging Face model folder scored
      * @param device auto (cuda when torch sees one), cpu, cuda or cuda:N
-     * @param logits {@link EvalDtype#BFLOAT16}: the logits stay bf16 (transformers ≥ 4.46); {@link EvalDtype#FLOAT32}:
-     *     upcast first (transformers 4.44.1); the model computes in bf16 either way
+     * @param logits {@link EvalDtype#BFLOAT16}: the logits stay bf16 (transformers ≥ 4.46);
+     *     {@link EvalDtype#FLOAT32}: upcast first (transformers 4.44.1); the model computes in bf16 either way
      */
     public record Job(Path python, Path trainerDir, Path jobRoot, Path modelDir, String device, EvalDtype logits) {
         public Job {
