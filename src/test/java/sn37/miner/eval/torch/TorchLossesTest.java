@@ -35,7 +35,8 @@ import sn37.miner.testing.TrainerPython;
  * validators do). The backends differ in the arithmetic inside the model, so the bound is one bf16 step of the loss
  * (0.125 at these losses of about 18.5), not equality. Measured on CPU (torch 2.13.0, transformers 5.18.0): with bf16
  * logits both give 18.541666 (difference 0: every sample's bf16 loss rounds to the same value); with float32 logits
- * torch gives 18.558838 and DJL 18.566612 (difference −0.0078, 1/16 of a bf16 step). Each test prints its figures.
+ * torch gives 18.558838 and DJL 18.566612 (difference −0.0078, 1/16 of a bf16 step). TEXT_LOSS on three short texts,
+ * its sanity check passed by both: 20.375 from each. Each test prints its figures.
  */
 @Slow
 class TorchLossesTest {
@@ -88,6 +89,25 @@ class TorchLossesTest {
         assertTrue(Math.abs(torch - djl) <= bf16Step(djl), figures);
         assertTrue(torch > 1, "a random model's loss is far from 0: " + figures);
         assertEquals(SAMPLES, progress.get(progress.size() - 1), "the last progress report is every sample");
+    }
+
+    @Test
+    void textLossAgreesWithinOneBf16Step() throws Exception {
+        List<int[]> texts = samples.stream().limit(3).map(s -> encoder.encode(
+                "Sort these words alphabetically and list them: " + s.context().length + " pears, apples, plums"))
+                .toList();
+        int eos = 100257;
+        double torch = new TorchLosses(new TorchLosses.Job(TrainerPython.get(), TrainerPython.trainerDir(),
+                dir.resolve("jobs-text"), model, "cpu", EvalDtype.BFLOAT16), () -> false)
+                .textLoss("FINEWEB", texts, eos, done -> {});
+        double djl;
+        try (LlamaLanguageModel m = LlamaLanguageModel.load(model, ComputeDevice.of("cpu"), null)) {
+            djl = LossBackend.djl(m, EvalDtype.BFLOAT16).textLoss("FINEWEB", texts, eos, done -> {});
+        }
+        String figures = "text loss: torch bf16 " + torch + ", DJL fp32 with bf16 logits " + djl;
+        System.out.println(figures);
+        assertTrue(Double.isFinite(torch), "both passed the sanity check (20 generated tokens each): " + figures);
+        assertTrue(Math.abs(torch - djl) <= bf16Step(djl), figures);
     }
 
     @Test
