@@ -112,7 +112,7 @@ public final class TorchLosses implements LossBackend {
 
     private double score(String task, String method, Integer padId, int count, SampleWriter samples,
             IntConsumer scored) {
-        Path dir = job.jobRoot().resolve(task.replaceAll("[^\\w.-]", "_"));
+        Path dir = job.jobRoot().toAbsolutePath().resolve(task.replaceAll("[^\\w.-]", "_"));
         Path log = dir.resolve(LOG_FILE);
         String what = "the PyTorch evaluation job " + dir.resolve(JOB) + " (task " + task + ")";
         Result result;
@@ -145,7 +145,8 @@ public final class TorchLosses implements LossBackend {
 
     private void write(Path dir, String task, String method, Integer padId, SampleWriter samples) throws IOException {
         Files.createDirectories(dir);
-        for (String stale : List.of(RESULT, PROGRESS)) Files.deleteIfExists(dir.resolve(stale));
+        // a log of an earlier attempt goes too: its error line must not be taken for this one's
+        for (String stale : List.of(RESULT, PROGRESS, LOG_FILE)) Files.deleteIfExists(dir.resolve(stale));
         Path samplesFile = dir.resolve("samples.jsonl");
         try (BufferedWriter out = Files.newBufferedWriter(samplesFile, StandardCharsets.UTF_8)) {
             samples.write(out);
@@ -182,8 +183,9 @@ public final class TorchLosses implements LossBackend {
         Optional<String> problem = environmentProblem(job.python(), job.trainerDir());
         if (problem.isPresent()) throw new TorchEvalException(what + " cannot start: " + problem.get());
         Path script = job.trainerDir().resolve(SCRIPT).toAbsolutePath();
-        ProcessBuilder builder = new ProcessBuilder(job.python().toString(), script.toString(), "--job",
-                dir.resolve(JOB).toString()).directory(dir.toFile())
+        // absolute: a relative path would be resolved against the job folder, the child's working directory
+        ProcessBuilder builder = new ProcessBuilder(job.python().toAbsolutePath().toString(), script.toString(),
+                "--job", dir.resolve(JOB).toString()).directory(dir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         // The evaluator needs no secret and reaches no remote: the model is a local folder.
