@@ -8,6 +8,7 @@ import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,6 +47,7 @@ class TorchLossesTest {
     private static Path model;
     private static List<ReferenceLoss.Sample> samples;
     private static ChatPromptEncoder encoder;
+    private static LlamaLanguageModel djlModel;
 
     @BeforeAll
     static void tinyLlama() throws Exception {
@@ -59,12 +61,16 @@ class TorchLossesTest {
         }
         encoder = new ChatPromptEncoder(ChatTokenizer.bundled());
         samples = ReferenceLoss.tokenize(WordSorting.samples(BigInteger.valueOf(3), SAMPLES), encoder, 4096);
+        djlModel = LlamaLanguageModel.load(model, ComputeDevice.of("cpu"), null);
     }
 
-    private static double djl(EvalDtype dtype) throws Exception {
-        try (LlamaLanguageModel m = LlamaLanguageModel.load(model, ComputeDevice.of("cpu"), null)) {
-            return LossBackend.djl(m, dtype).referenceLoss("WORD_SORTING", samples, done -> {});
-        }
+    @AfterAll
+    static void closeModel() {
+        if (djlModel != null) djlModel.close();
+    }
+
+    private static double djl(EvalDtype dtype) {
+        return LossBackend.djl(djlModel, dtype).referenceLoss("WORD_SORTING", samples, done -> {});
     }
 
     private static double torch(EvalDtype logits, List<Integer> progress) {
@@ -100,10 +106,7 @@ class TorchLossesTest {
         double torch = new TorchLosses(new TorchLosses.Job(TrainerPython.get(), TrainerPython.trainerDir(),
                 dir.resolve("jobs-text"), model, "cpu", EvalDtype.BFLOAT16), () -> false)
                 .textLoss("FINEWEB", texts, eos, done -> {});
-        double djl;
-        try (LlamaLanguageModel m = LlamaLanguageModel.load(model, ComputeDevice.of("cpu"), null)) {
-            djl = LossBackend.djl(m, EvalDtype.BFLOAT16).textLoss("FINEWEB", texts, eos, done -> {});
-        }
+        double djl = LossBackend.djl(djlModel, EvalDtype.BFLOAT16).textLoss("FINEWEB", texts, eos, done -> {});
         String figures = "text loss: torch bf16 " + torch + ", DJL fp32 with bf16 logits " + djl;
         System.out.println(figures);
         assertTrue(Double.isFinite(torch), "both passed the sanity check (20 generated tokens each): " + figures);
