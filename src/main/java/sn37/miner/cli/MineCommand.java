@@ -86,6 +86,10 @@ public final class MineCommand implements Callable<Integer> {
     Integer checkpointEvery;
     @Option(names = "--eval_dtype", description = "float32 or bfloat16 (bfloat16 rounds logits as validators do).")
     String evalDtype;
+    @Option(names = "--eval_backend", description = "djl (default) or torch: the loss tasks computed by transformers in"
+            + " bf16 as validators do, in the PyTorch trainer's environment (train.torch.python); multiple choice stays"
+            + " on DJL.")
+    String evalBackend;
     @Option(names = "--allow_unverified_data",
             description = "Accept SN1 data without checking the validator's signature (off by default).")
     boolean allowUnverifiedData;
@@ -156,7 +160,7 @@ public final class MineCommand implements Callable<Integer> {
                 loadBest ? true : null, loadUid, loadModelDir, modelDir, numEpochs, lr, accumulationSteps, device, dtype,
                 netuid, wallet.walletName, wallet.walletHotkey, wallet.walletPath, wallet.network, wallet.chainEndpoint, wandbEntity, wandbProject,
                 dataSource, dataPath, dataLimit, null, null, initConfig, loraRank, seed, batchSize, maxSteps, checkpointEvery,
-                evalDtype, allowUnverifiedData ? true : null, gate, incumbentDir, incumbentBlock, currentBlock, trainer,
-                launcher, nprocPerNode, nnodes, slurmPartition, competitionBlock);
+                evalDtype, evalBackend, allowUnverifiedData ? true : null, gate, incumbentDir, incumbentBlock,
+                currentBlock, trainer, launcher, nprocPerNode, nnodes, slurmPartition, competitionBlock);
     }
 }

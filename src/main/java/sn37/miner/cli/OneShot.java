@@ -68,9 +68,12 @@ final class OneShot implements AutoCloseable {
         return sn37.miner.config.Endpoints.from(Settings.load(MinerApp.home(), env, overrides), env);
     }
 
-    /** With --trainer torch: the trainer and its Python environment are where the configuration says. */
+    /**
+     * With --trainer torch or --eval_backend torch: the trainer folder and its Python environment are where the
+     * configuration says.
+     */
     static void trainerPreflight(RunParams params, List<String> overrides) {
-        if (!params.trainer().equals(RunParams.TORCH)) return;
+        if (!params.trainer().equals(RunParams.TORCH) && !params.evalBackend().equals(RunParams.TORCH)) return;
         RunPreflight.trainer(Run.PIPELINE, params, Settings.load(MinerApp.home(), Env.load(Path.of("")), overrides));
     }
 

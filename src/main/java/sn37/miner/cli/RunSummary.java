@@ -136,7 +136,7 @@ final class RunSummary {
         return text.length() <= 100 ? text : text.substring(0, 100) + "…";
     }
 
-    /** "; tasks: SYNTHETIC_1_SFT 2.3456 (weight 0.5, 12 samples), FINEWEB skipped: why". */
+    /** "; tasks: SYNTHETIC_1_SFT 2.3456 (weight 0.5, 12 samples, torch bf16), FINEWEB skipped: why". */
     static String tasks(JsonNode tasks) {
         if (tasks == null || !tasks.isArray() || tasks.isEmpty()) return "";
         StringBuilder sb = new StringBuilder("; tasks:");
@@ -144,8 +144,10 @@ final class RunSummary {
             JsonNode t = it.next();
             sb.append(' ').append(t.path("name").asText());
             if (t.path("raw").isNumber()) {
-                sb.append(String.format(" %.4f (weight %s, %d samples)", t.path("raw").asDouble(),
-                        t.path("weight").asText(), t.path("samples").asInt()));
+                // only --eval_backend torch is named: DJL is the default, and records before backends were named
+                sb.append(String.format(" %.4f (weight %s, %d samples%s)", t.path("raw").asDouble(),
+                        t.path("weight").asText(), t.path("samples").asInt(),
+                        t.path("backend").asText("").equals("torch") ? ", torch bf16" : ""));
             } else if (t.path("raw").isTextual() && !t.path("skipped").isTextual()) {
                 // Jackson writes +∞ as "Infinity": the task was scored, and the model failed it (or a check).
                 sb.append(String.format(" +inf (weight %s, %d samples)", t.path("weight").asText(),

@@ -17,14 +17,19 @@ public final class CompositeScore {
     /** The composite and each task's part, in the competition's task order. */
     public record Result(double score, List<TaskScore> tasks) {}
 
-    /** A task's raw score and sample count, or the reason it was not scored. */
-    public record Raw(Double score, int samples, String skipped) {
+    /** A task's raw score, sample count and the backend that computed it, or the reason it was not scored. */
+    public record Raw(Double score, int samples, String skipped, String backend) {
+        /** Scored by the DJL model of this process. */
         public static Raw of(double score, int samples) {
-            return new Raw(score, samples, null);
+            return of(score, samples, "djl");
+        }
+
+        public static Raw of(double score, int samples, String backend) {
+            return new Raw(score, samples, null, backend);
         }
 
         public static Raw skipped(String reason) {
-            return new Raw(null, 0, reason);
+            return new Raw(null, 0, reason, null);
         }
     }
 
@@ -42,14 +47,15 @@ public final class CompositeScore {
         for (EvalTask t : tasks) {
             Raw r = byName.getOrDefault(t.name(), Raw.skipped("no raw score was computed for " + t.name()));
             if (r.score() == null) {
-                parts.add(new TaskScore(t.name(), t.weight(), 0, null, null, null, 0, r.skipped()));
+                parts.add(new TaskScore(t.name(), t.weight(), 0, null, null, null, 0, r.skipped(), null));
                 continue;
             }
             double applied = Math.abs(scoredWeight - 1.0) <= 1e-9 ? t.weight() : t.weight() / scoredWeight;
             double normalized = t.normalize(r.score());
             double weighted = normalized * applied;
             score += weighted;
-            parts.add(new TaskScore(t.name(), t.weight(), applied, r.score(), normalized, weighted, r.samples(), null));
+            parts.add(new TaskScore(t.name(), t.weight(), applied, r.score(), normalized, weighted, r.samples(), null,
+                    r.backend()));
         }
         return new Result(scoredWeight > 0 ? score : Double.POSITIVE_INFINITY, List.copyOf(parts));
     }

@@ -58,11 +58,17 @@ public final class ModelEvaluation {
 
     public static Report run(LanguageModel model, PromptEncoder encoder, List<McSample> samples,
             List<ReasoningSample> reasoning, Plan plan, BooleanSupplier cancelled, EvalProgress progress) {
-        return run(model, encoder, samples, reasoning, List.of(), plan, cancelled, progress);
+        return run(model, LossBackend.djl(model, plan.dtype()), encoder, samples, reasoning, List.of(), plan,
+                cancelled, progress);
     }
 
-    /** @param fineweb the fineweb-edu texts fetch-data drew for FINEWEB */
-    public static Report run(LanguageModel model, PromptEncoder encoder, List<McSample> samples,
+    /**
+     * Every task, with the loss tasks computed by {@code losses}; multiple choice and IF_EVAL_V2 (generation) are
+     * always scored on {@code model}, and each task's {@link TaskScore#backend} says which one scored it.
+     *
+     * @param fineweb the fineweb-edu texts fetch-data drew for FINEWEB
+     */
+    public static Report run(LanguageModel model, LossBackend losses, PromptEncoder encoder, List<McSample> samples,
             List<ReasoningSample> reasoning, List<String> fineweb, Plan plan, BooleanSupplier cancelled,
             EvalProgress progress) {
         int sequenceLength = plan.competition().constraints().sequenceLength();
@@ -91,8 +97,9 @@ public final class ModelEvaluation {
                         continue;
                     }
                     List<ReferenceLoss.Sample> scoring = sorting;
-                    raws.put(task.name(), CompositeScore.Raw.of(ReferenceLoss.run(model, sorting, plan.dtype(),
-                            done -> progress.scored(task.name(), done, scoring.size())), sorting.size()));
+                    raws.put(task.name(), CompositeScore.Raw.of(losses.referenceLoss(task.name(), sorting,
+                            done -> progress.scored(task.name(), done, scoring.size())), sorting.size(),
+                            losses.name()));
                 }
                 case "SYNTHETIC_1_SFT", "CODEFORCES_COTS" -> {
                     ReasoningTask which = ReasoningTask.named(task.name());
@@ -104,8 +111,8 @@ public final class ModelEvaluation {
                         continue;
                     }
                     List<ReferenceLoss.Sample> scoring = ReferenceLoss.tokenizeReasoning(rows, encoder);
-                    raws.put(task.name(), CompositeScore.Raw.of(ReferenceLoss.run(model, scoring, plan.dtype(),
-                            done -> progress.scored(task.name(), done, scoring.size())), rows.size()));
+                    raws.put(task.name(), CompositeScore.Raw.of(losses.referenceLoss(task.name(), scoring,
+                            done -> progress.scored(task.name(), done, scoring.size())), rows.size(), losses.name()));
                 }
                 case IF_EVAL_V2 -> {
                     List<IfEvalSamples.Sample> prompts = IfEvalSamples.build(samples, plan.seed(), IfEvalSamples.PAIRS);
@@ -129,8 +136,9 @@ public final class ModelEvaluation {
                         continue;
                     }
                     List<int[]> texts = TextLoss.tokenize(fineweb, encoder, sequenceLength);
-                    raws.put(task.name(), CompositeScore.Raw.of(TextLoss.run(model, texts, encoder.eosTokenId(),
-                            plan.dtype(), done -> progress.scored(task.name(), done, texts.size())), texts.size()));
+                    raws.put(task.name(), CompositeScore.Raw.of(losses.textLoss(task.name(), texts,
+                            encoder.eosTokenId(), done -> progress.scored(task.name(), done, texts.size())),
+                            texts.size(), losses.name()));
                 }
                 default -> raws.put(task.name(), CompositeScore.Raw.skipped(task.name()
                         + " data is not fetched by this miner; scored on the other tasks with renormalised weights"));

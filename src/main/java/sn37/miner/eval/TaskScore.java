@@ -10,7 +10,9 @@ package sn37.miner.eval;
  * @param weighted {@code normalized × appliedWeight}; null when skipped
  * @param samples how many samples the task was scored on
  * @param skipped why the task was not scored, or null
+ * @param backend what computed {@code raw}: djl (this process's DJL model) or torch (transformers in bf16,
+ *     {@code --eval_backend torch}); null when skipped, and in records written before backends were named (djl)
  */
 public record TaskScore(
         String name, double weight, double appliedWeight, Double raw, Double normalized, Double weighted, int samples,
-        String skipped) {}
+        String skipped, String backend) {}

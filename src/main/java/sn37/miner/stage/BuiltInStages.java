@@ -15,7 +15,7 @@ public final class BuiltInStages {
                         Double.parseDouble(settings.get("miner.data.sn1-min-stake"))),
                 new LoadModel(services),
                 new Train(services, LaunchConfig.from(settings, env)),
-                new Evaluate(services, new DjlModelOpener()),
+                new Evaluate(services, new DjlModelOpener(), Evaluate.Options.defaults(), LaunchConfig.paths(settings)),
                 new Gate(p -> ChainBlocks.current(services, p)),
                 new Upload(services),
                 new Commit(services));

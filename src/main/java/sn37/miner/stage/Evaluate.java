@@ -23,10 +23,14 @@ import sn37.miner.data.ReasoningSnapshot;
 import sn37.miner.data.ReasoningTask;
 import sn37.miner.data.SnapshotWriter;
 import sn37.miner.eval.EvalDtype;
+import sn37.miner.eval.LossBackend;
 import sn37.miner.eval.ModelEvaluation;
 import sn37.miner.eval.MultipleChoice;
 import sn37.miner.eval.TaskScore;
+import sn37.miner.eval.torch.TorchEvalException;
+import sn37.miner.eval.torch.TorchLosses;
 import sn37.miner.eval.validation.LocalValidation;
+import sn37.miner.launch.LaunchSettings;
 
 /**
  * Scores the trained model as the competition's validators would: first their model checks
@@ -37,7 +41,9 @@ import sn37.miner.eval.validation.LocalValidation;
  * drew for it (skipped, with the reason, when it drew none). Writes every
  * multiple-choice question's outcome to {@code eval/mc-results.jsonl}; {@code metric} is the composite score, lower
  * is better, +∞ when the model could not be evaluated. Offline, a model that fails the checks is scored anyway
- * (nothing is published; the scores show how it does), and its metric stays +∞.
+ * (nothing is published; the scores show how it does), and its metric stays +∞. With {@code --eval_backend torch}
+ * the loss tasks are computed by transformers in bf16 ({@link TorchLosses}, jobs under {@code eval/torch/}) and
+ * multiple choice still by DJL; each task's {@code backend} says which.
  */
 public final class Evaluate implements Stage {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Evaluate.class);
@@ -137,18 +143,25 @@ public final class Evaluate implements Stage {
 
     private final ModelOpener opener;
     private final Options options;
+    private final LaunchSettings torch;
 
     public Evaluate(StageServices services, ModelOpener opener) {
         this(services, opener, Options.defaults());
     }
 
+    public Evaluate(StageServices services, ModelOpener opener, Options options) {
+        this(services, opener, options, LaunchSettings.local(services.home()));
+    }
+
     /**
      * @param services accepted like every stage's; evaluation itself reaches no remote
      * @param opener loads a model directory (the DJL adapter in production)
+     * @param torch the PyTorch trainer's environment and folder, for {@code --eval_backend torch}
      */
-    public Evaluate(StageServices services, ModelOpener opener, Options options) {
+    public Evaluate(StageServices services, ModelOpener opener, Options options, LaunchSettings torch) {
         this.opener = opener;
         this.options = options;
+        this.torch = torch;
     }
 
     @Override
@@ -212,12 +225,15 @@ public final class Evaluate implements Stage {
         }
         ModelEvaluation.Report report;
         try (open) {
-            report = ModelEvaluation.run(open.model(), open.encoder(), data.multipleChoice(), data.reasoning(),
-                    data.fineweb(), new ModelEvaluation.Plan(competition, dtype, options.batchSize(),
-                            BigInteger.valueOf(p.seed()),
+            report = ModelEvaluation.run(open.model(), losses(ctx, open, modelDir, dtype, writeResults), open.encoder(),
+                    data.multipleChoice(), data.reasoning(), data.fineweb(),
+                    new ModelEvaluation.Plan(competition, dtype, options.batchSize(), BigInteger.valueOf(p.seed()),
                             options.wordSortingSamples()), ctx::cancelRequested,
                     (task, done, total) -> ctx.progress().report(ProgressEvent.samples(name(),
                             writeResults ? task : task + " (incumbent)", done, total)));
+        } catch (TorchEvalException e) {
+            throw new StageException(e.getMessage() + " (--eval_backend torch; --eval_backend djl scores without it)",
+                    e);
         }
         MultipleChoice.Result mc = report.multipleChoice();
         String resultsPath = null;
@@ -238,6 +254,18 @@ public final class Evaluate implements Stage {
                 scheduled.block(), dtype.flagValue(), mc == null ? null : mc.deviation(), report.score().tasks(),
                 validation, questions, mc == null ? 0 : mc.correct(), mc == null ? 0 : mc.failed(), seconds, rate,
                 resultsPath, resultsSha, null, null, data.evalPath(), data.evalSha256());
+    }
+
+    /** The loss tasks' backend: DJL on the open model, or transformers in bf16 in a child process. */
+    private LossBackend losses(StageContext ctx, ModelOpener.OpenModel open, Path modelDir, EvalDtype dtype,
+            boolean ours) throws IOException {
+        RunParams p = ctx.params();
+        if (!p.evalBackend().equals(RunParams.TORCH)) return LossBackend.djl(open.model(), dtype);
+        LOG.info("--eval_backend torch: the loss tasks are computed by transformers in bf16; multiple choice"
+                + " (generation) is scored by DJL");
+        return new TorchLosses(new TorchLosses.Job(torch.python(), torch.trainerDir(),
+                ctx.workDir().resolve("eval").resolve("torch").resolve(ours ? "model" : "incumbent"), modelDir,
+                p.device() == null ? "auto" : p.device(), dtype), ctx::cancelRequested);
     }
 
     /**

@@ -15,7 +15,8 @@ import sn37.miner.config.Json;
  * inputs a single stage may be given: {@code metric} for the gate, {@code upload_dir} (the model dir to
  * publish) for upload. Beyond the reference's flags: {@code init_config} (start from a freshly initialised model
  * of a config.json), {@code lora_rank}, {@code seed}, {@code batch_size}, {@code max_steps},
- * {@code checkpoint_every}, {@code eval_dtype}, {@code allow_unverified_data} (skip the SN1 validator
+ * {@code checkpoint_every}, {@code eval_dtype}, {@code eval_backend} (djl, or torch: the loss tasks computed by
+ * transformers in bf16 in the PyTorch trainer's environment), {@code allow_unverified_data} (skip the SN1 validator
  * signature check; off by default), {@code gate} (threshold | beat-best) with {@code incumbent_dir},
  * {@code incumbent_block} and {@code current_block} for the beat-best gate; {@code trainer} (djl, the embedded
  * trainer, or torch, the PyTorch trainer run as a separate job) with, for torch, {@code launcher} (local torchrun or
@@ -58,6 +59,7 @@ public record RunParams(
         @JsonProperty("max_steps") Integer maxSteps,
         @JsonProperty("checkpoint_every") Integer checkpointEvery,
         @JsonProperty("eval_dtype") String evalDtype,
+        @JsonProperty("eval_backend") String evalBackend,
         @JsonProperty("allow_unverified_data") Boolean allowUnverifiedData,
         @JsonProperty("gate") String gate,
         @JsonProperty("incumbent_dir") String incumbentDir,
@@ -114,6 +116,7 @@ public record RunParams(
         batchSize = orElse(batchSize, 1);
         maxSteps = orElse(maxSteps, -1);
         checkpointEvery = orElse(checkpointEvery, 50);
+        evalBackend = orElse(evalBackend, DJL);
         allowUnverifiedData = orElse(allowUnverifiedData, false);
         gate = orElse(gate, "threshold");
         trainer = orElse(trainer, DJL);
@@ -189,6 +192,9 @@ public record RunParams(
         require(currentBlock == null || currentBlock >= 0, "--current_block must be >= 0 (got " + currentBlock + ")");
         require(evalDtype == null || evalDtype.equals("float32") || evalDtype.equals("bfloat16"),
                 "--eval_dtype must be float32 or bfloat16 (got " + Echo.quoted(evalDtype) + ")");
+        require(evalBackend.equals(DJL) || evalBackend.equals(TORCH),
+                "--eval_backend must be djl (this process's DJL model) or torch (transformers in bf16, as validators)"
+                        + " (got " + Echo.quoted(evalBackend) + ")");
         require(trainer.equals(DJL) || trainer.equals(TORCH),
                 "--trainer must be djl (the embedded trainer) or torch (the PyTorch trainer) (got " + Echo.quoted(trainer)
                         + ")");

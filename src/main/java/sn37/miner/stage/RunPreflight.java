@@ -10,6 +10,7 @@ import sn37.miner.competition.CompetitionId;
 import sn37.miner.config.ConfigException;
 import sn37.miner.config.Echo;
 import sn37.miner.config.Settings;
+import sn37.miner.eval.torch.TorchLosses;
 import sn37.miner.launch.LaunchSettings;
 import sn37.miner.model.CheckpointDir;
 import sn37.miner.model.llama.ComputeDevice;
@@ -70,6 +71,15 @@ public final class RunPreflight {
      */
     public static void trainer(String kind, RunParams p, Settings s) {
         if (stagesOf(kind).contains(StageNames.TRAIN)) trainer(p, LaunchConfig.paths(s));
+        if (stagesOf(kind).contains(StageNames.EVALUATE)) evaluator(p, LaunchConfig.paths(s));
+    }
+
+    /** {@code --eval_backend torch} runs trainer/evaluate.py in the trainer's environment, on this machine. */
+    private static void evaluator(RunParams p, LaunchSettings launch) {
+        if (!p.evalBackend().equals(RunParams.TORCH)) return;
+        TorchLosses.environmentProblem(launch.python(), launch.trainerDir()).ifPresent(problem -> {
+            throw new InvalidParameterException("--eval_backend torch: " + problem);
+        });
     }
 
     private static void trainer(RunParams p, LaunchSettings launch) {
@@ -100,6 +110,7 @@ public final class RunPreflight {
                     "pipeline.api.max-data-bytes");
         }
         if (launch != null && stages.contains(StageNames.TRAIN)) trainer(p, launch);
+        if (launch != null && stages.contains(StageNames.EVALUATE)) evaluator(p, launch);
         if (p.loadModelDir() != null) directory("--load_model_dir", p.loadModelDir());
         if (p.incumbentDir() != null) directory("--incumbent_dir", p.incumbentDir());
         if (p.uploadDir() != null) directory("upload_dir (upload's --load_model_dir)", p.uploadDir());

@@ -77,6 +77,14 @@ class MinePreflightTest {
     }
 
     @Test
+    void refusesTheTorchEvaluatorWithoutItsPythonEnvironment() {
+        Path python = dir.resolve("no-venv/bin/python");
+        Result r = mine("--init_config", "tiny-llama", "--eval_backend", "torch", "--train.torch.python=" + python);
+        refusedUpFront(r, "--eval_backend torch: the PyTorch trainer's Python environment is missing at " + python
+                + ": run trainer/setup-venv " + dir.resolve("no-venv"));
+    }
+
+    @Test
     void refusesAnUnknownTrainer() {
         refusedUpFront(mine("--init_config", "tiny-llama", "--trainer", "jax"), "--trainer must be djl");
     }

@@ -39,6 +39,9 @@ class RunSummaryTest {
         assertEquals("metric 0.4 (MC deviation 0.4); tasks: SYNTHETIC_MMLU 0.4000 (weight 1.0, 40 samples)",
                 notes("{\"metric\": 0.4, \"evaluated\": true, \"deviation\": 0.4, \"tasks\": [{\"name\":"
                         + " \"SYNTHETIC_MMLU\", \"weight\": 1.0, \"raw\": 0.4, \"samples\": 40}]}"));
+        assertEquals("metric 2.5; tasks: WORD_SORTING 2.5000 (weight 1.0, 12 samples, torch bf16)",
+                notes("{\"metric\": 2.5, \"evaluated\": true, \"tasks\": [{\"name\": \"WORD_SORTING\","
+                        + " \"weight\": 1.0, \"raw\": 2.5, \"samples\": 12, \"backend\": \"torch\"}]}"));
     }
 
     @Test

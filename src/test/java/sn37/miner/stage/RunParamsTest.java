@@ -121,6 +121,14 @@ class RunParamsTest {
     }
 
     @Test
+    void evalBackendIsDjlUnlessTorchIsAsked() throws Exception {
+        assertEquals("djl", RunParams.defaults().evalBackend());
+        assertEquals("torch", Json.mapper().readValue("{\"eval_backend\": \"torch\"}", RunParams.class).evalBackend());
+        assertEquals("--eval_backend must be djl (this process's DJL model) or torch (transformers in bf16, as"
+                + " validators) (got 'jax')", rejection("{\"eval_backend\": \"jax\"}"));
+    }
+
+    @Test
     void torchDefaultsToOneLocalProcess() throws Exception {
         RunParams p = Json.mapper().readValue("{\"trainer\": \"torch\"}", RunParams.class);
         assertEquals("local", p.launcher());

@@ -75,8 +75,8 @@ class StageMetricsTest {
         Recorded m = new Recorded();
         Duration d = Duration.ofMillis(2000);
         StageMetrics.succeeded(m, "evaluate", evaluation(0.25, List.of(
-                new TaskScore("MMLU", 0.9, 0.9, 0.4, 0.4, 0.36, 40, null),
-                new TaskScore("WORD_SORTING", 0.05, 0, null, null, null, 0, "no samples"))), d);
+                new TaskScore("MMLU", 0.9, 0.9, 0.4, 0.4, 0.36, 40, null, "djl"),
+                new TaskScore("WORD_SORTING", 0.05, 0, null, null, null, 0, "no samples", null))), d);
         StageMetrics.succeeded(m, "evaluate", evaluation(Double.POSITIVE_INFINITY, List.of()), d);
         StageMetrics.succeeded(m, "gate", new GateDecision(0.25, 0.3, true, "threshold", "ok"), d);
         StageMetrics.succeeded(m, "upload", published(4096, false), d);
