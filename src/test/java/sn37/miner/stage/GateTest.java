@@ -49,7 +49,7 @@ class GateTest {
             public <T> Optional<T> of(String stage, Class<T> type) {
                 if (!stage.equals("evaluate")) return Optional.empty();
                 try {
-                    return Optional.of(Json.mapper().readValue("{\"metric\": 0.968}", type));
+                    return Optional.of(Json.recordReader(type).readValue("{\"metric\": 0.968}"));
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
