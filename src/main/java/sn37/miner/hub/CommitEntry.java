@@ -1,8 +1,8 @@
 package sn37.miner.hub;
 
 /**
- * One line of a commit as it will be (or was) sent: what {@link UploadListener#beforeCommit} hands over for the
- * caller to persist, and what reconciliation compares against the Hub. {@code oid} is the sha256 hex for LFS files,
+ * One line of a commit as it will be (or was) sent: what a {@link PreparedCommit} holds for the caller to
+ * persist, and what reconciliation compares against the Hub. {@code oid} is the sha256 hex for LFS files,
  * the git blob sha1 for regular files and null for deletions.
  */
 public record CommitEntry(String path, Kind kind, String oid, long size) {

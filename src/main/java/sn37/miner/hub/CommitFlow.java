@@ -13,7 +13,7 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** preupload → LFS uploads → one NDJSON commit, with the listener called between the steps. */
+/** preupload → LFS uploads ({@link #prepare}), then one NDJSON commit ({@link #send}). */
 final class CommitFlow {
     private static final Logger LOG = LoggerFactory.getLogger(CommitFlow.class);
 
@@ -31,7 +31,7 @@ final class CommitFlow {
         this.ndjson = ndjson;
     }
 
-    CommitResult commit(RepoId repo, String revision, String parentCommit, String summary,
+    PreparedCommit prepare(RepoId repo, String revision, String parentCommit, String summary,
             List<CommitOperation> operations, UploadListener listener, PartJournal journal) throws IOException {
         List<CommitOperation.Add> adds = new ArrayList<>();
         List<CommitOperation.Delete> deletes = new ArrayList<>();
@@ -88,16 +88,19 @@ final class CommitFlow {
             }
         }
         deletes.forEach(d -> entries.add(CommitEntry.deletion(d.pathInRepo())));
-        if (entries.isEmpty()) {
-            LOG.info("nothing changed on {}@{}; no commit made", repo, revision);
-            return new CommitResult(head, http.urls.commitUrl(repo, head), false);
+        if (!entries.isEmpty()) {
+            lfs.upload(repo, revision, new ArrayList<>(lfsObjects.values()), listener, journal);
         }
+        return new PreparedCommit(repo, revision, summary, parent, head, entries, regularFiles);
+    }
 
-        lfs.upload(repo, revision, new ArrayList<>(lfsObjects.values()), listener, journal);
-        List<CommitEntry> sent = List.copyOf(entries);
-        listener.beforeCommit(parent, sent);
-        CommitResult result = ndjson.send(repo, revision, summary, parent, sent, regularFiles);
-        listener.afterCommitResponse(result);
-        return result;
+    CommitResult send(PreparedCommit prepared) throws IOException {
+        RepoId repo = prepared.repo();
+        if (prepared.changesNothing()) {
+            LOG.info("nothing changed on {}@{}; no commit made", repo, prepared.revision());
+            return new CommitResult(prepared.head(), http.urls.commitUrl(repo, prepared.head()), false);
+        }
+        return ndjson.send(repo, prepared.revision(), prepared.summary(), prepared.parentCommit(), prepared.entries(),
+                prepared.regularFiles());
     }
 }

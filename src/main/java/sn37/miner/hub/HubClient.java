@@ -97,32 +97,43 @@ public final class HubClient {
         return downloads.download(repo, revision, RepoPaths.check(path), destination);
     }
 
-    /**
-     * Commits {@code operations} to branch {@code revision}: preupload, LFS uploads of what the Hub lacks, then one
-     * commit on top of {@code parentCommit} (the current head when null). Files whose content the Hub already holds
-     * at that path are left out; when nothing is left, no commit is made and the head is returned. A lost answer
-     * raises {@link CommitOutcomeUnknownException}; a moved branch raises {@link CommitConflictException}.
-     */
+    /** Commits {@code operations} to branch {@code revision}: {@link #prepareCommit}, then {@link #send}. */
     public CommitResult commit(RepoId repo, String revision, String parentCommit, String summary,
             List<CommitOperation> operations, UploadListener listener) throws IOException {
         return commit(repo, revision, parentCommit, summary, operations, listener, PartJournal.NONE);
     }
 
-    /**
-     * {@link #commit(RepoId, String, String, String, List, UploadListener)} that records multipart uploads in
-     * {@code journal}, so a later call after a crash sends only the parts the storage had not accepted.
-     */
+    /** {@link #commit(RepoId, String, String, String, List, UploadListener)} with multipart uploads in {@code journal}. */
     public CommitResult commit(RepoId repo, String revision, String parentCommit, String summary,
             List<CommitOperation> operations, UploadListener listener, PartJournal journal) throws IOException {
-        return commits.commit(repo, revision, parentCommit, Objects.requireNonNull(summary, "summary"),
+        return send(prepareCommit(repo, revision, parentCommit, summary, operations, listener, journal));
+    }
+
+    /**
+     * Everything of a commit of {@code operations} to branch {@code revision} but the commit call: preupload, then
+     * LFS uploads of what the Hub lacks, recording multipart uploads in {@code journal} so that a later call after a
+     * crash sends only the parts the storage had not accepted. Files whose content the Hub already holds at that
+     * path are left out. The commit goes on top of {@code parentCommit} (the current head when null).
+     */
+    public PreparedCommit prepareCommit(RepoId repo, String revision, String parentCommit, String summary,
+            List<CommitOperation> operations, UploadListener listener, PartJournal journal) throws IOException {
+        return commits.prepare(repo, revision, parentCommit, Objects.requireNonNull(summary, "summary"),
                 List.copyOf(operations), listener == null ? UploadListener.NONE : listener,
                 Objects.requireNonNull(journal, "journal"));
     }
 
     /**
-     * After {@link CommitOutcomeUnknownException}, or after a crash between {@link UploadListener#beforeCommit} and
-     * {@link UploadListener#afterCommitResponse}: the commit made of {@code sent} on top of {@code parentCommit}, if
-     * it landed. Empty means it did not land and cannot land later, so uploading again is safe.
+     * The commit call. When the commit changes nothing, no call is made and the head is returned. A lost answer
+     * raises {@link CommitOutcomeUnknownException}; a moved branch raises {@link CommitConflictException}.
+     */
+    public CommitResult send(PreparedCommit prepared) throws IOException {
+        return commits.send(prepared);
+    }
+
+    /**
+     * After {@link CommitOutcomeUnknownException}, or after a crash between recording a {@link PreparedCommit} and
+     * recording its answer: the commit made of {@code sent} on top of {@code parentCommit}, if it landed. Empty
+     * means it did not land and cannot land later, so uploading again is safe.
      */
     public Optional<CommitResult> reconcile(RepoId repo, String revision, String parentCommit, List<CommitEntry> sent)
             throws IOException {

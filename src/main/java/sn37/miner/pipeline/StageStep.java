@@ -25,6 +25,7 @@ import sn37.miner.run.RunStatus;
 import sn37.miner.run.RunStore;
 import sn37.miner.run.StageExecution;
 import sn37.miner.run.StageStatus;
+import sn37.miner.run.StoreEffects;
 import sn37.miner.stage.Artifact;
 import sn37.miner.stage.Progress;
 import sn37.miner.stage.ProgressEta;
@@ -35,7 +36,6 @@ import sn37.miner.stage.StageContext;
 import sn37.miner.stage.StageException;
 import sn37.miner.stage.StageMetrics;
 import sn37.miner.stage.StageStoppedException;
-import sn37.miner.stage.StoreEffects;
 
 /**
  * Wraps one stage with the run store, and owns the restart rules: skip a stage that already SUCCEEDED in

@@ -4,14 +4,12 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import sn37.miner.hub.CommitConflictException;
-import sn37.miner.hub.CommitEntry;
 import sn37.miner.hub.CommitOperation;
-import sn37.miner.hub.CommitOutcomeUnknownException;
 import sn37.miner.hub.CommitResult;
 import sn37.miner.hub.HubClient;
 import sn37.miner.hub.ModelInfo;
 import sn37.miner.hub.PartJournal;
+import sn37.miner.hub.PreparedCommit;
 import sn37.miner.hub.RepoFile;
 import sn37.miner.hub.RepoId;
 import sn37.miner.hub.UploadListener;
@@ -22,21 +20,40 @@ import sn37.miner.hub.WhoAmI;
  * file of the repo (stale shards, a stale model.safetensors, old tokenizer files) except
  * {@link TransformersFiles#KEPT_ON_HUB}. The push_to_hub of the reference never deletes, so a stale single
  * model.safetensors would win over a new sharded index in from_pretrained (reference-miner.md §3.1).
+ *
+ * <p>The steps are separate so that a caller can record the {@link Prepared#pending() commit} before
+ * {@link #send} and {@link #reconcile} it after a lost answer or a crash, instead of committing twice.
  */
 public final class HubPublisher {
-    /** A lost answer whose commit did not land, or a moved branch, gets one more send; then the run fails and resumes. */
-    private static final int MAX_SENDS = 2;
     private static final String BRANCH = "main";
 
     private final HubClient client;
     private final PartJournal journal;
-    private final UploadListener hooks;
+    private final UploadListener progress;
 
-    /** @param hooks called after this class's own bookkeeping at each step; tests simulate crashes with them */
-    public HubPublisher(HubClient client, PartJournal journal, UploadListener hooks) {
+    /** @param progress told as the LFS objects reach the storage */
+    public HubPublisher(HubClient client, PartJournal journal, UploadListener progress) {
         this.client = client;
         this.journal = journal;
-        this.hooks = hooks;
+        this.progress = progress;
+    }
+
+    /** A commit of the plan with every LFS object stored; {@code stale}: the files it deletes. */
+    public record Prepared(UploadPlan plan, PreparedCommit commit, List<String> stale) {
+        public Prepared {
+            stale = List.copyOf(stale);
+        }
+
+        /** What is recorded before the commit is sent. */
+        public PendingCommit pending() {
+            return new PendingCommit(plan.repo().toString(), commit.parentCommit(), commit.entries(),
+                    plan.sha256ByPath());
+        }
+
+        /** The head holds exactly these files already: {@link #send} makes no commit and answers the head. */
+        public boolean changesNothing() {
+            return commit.changesNothing();
+        }
     }
 
     /** whoami (asked once per client): a read-only token or a foreign namespace fails here, before any write. */
@@ -55,102 +72,50 @@ public final class HubPublisher {
         }
     }
 
-    /** An intent an earlier attempt left: the commit it describes, if it landed. */
-    public Optional<CommitResult> reconcile(PendingCommit pending) throws IOException {
-        return client.reconcile(RepoId.parse(pending.repo()), BRANCH, pending.parentCommit(), pending.entries());
-    }
-
-    public Publication publish(UploadPlan plan, long maxBytes, CommitLog log) throws IOException {
+    /**
+     * Everything before the commit call: write access, the private repo, the stale files at the head, the size
+     * limit with the files the commit keeps, and the LFS uploads.
+     */
+    public Prepared prepare(UploadPlan plan, long maxBytes) throws IOException {
         RepoId repo = plan.repo();
         checkWriteAccess(repo);
         client.createPrivateRepo(repo);
-        for (int send = 1; ; send++) {
-            ModelInfo head = client.modelInfo(repo, BRANCH);
-            List<String> stale = new ArrayList<>();
-            long kept = 0;
-            for (RepoFile file : head.siblings()) {
-                if (TransformersFiles.KEPT_ON_HUB.contains(file.path())) {
-                    kept += Math.max(0, file.size());
-                } else if (!plan.files().containsKey(file.path())) {
-                    stale.add(file.path());
-                }
-            }
-            if (plan.totalBytes() + kept > maxBytes) {
-                throw new PublishException(repo + " would hold " + (plan.totalBytes() + kept) + " bytes (the model's "
-                        + plan.totalBytes() + " plus " + kept + " in " + TransformersFiles.KEPT_ON_HUB + "), over the"
-                        + " competition's limit of " + maxBytes + " bytes; validators count every file. Shrink the"
-                        + " model or the README.md");
-            }
-            List<CommitOperation> operations = new ArrayList<>();
-            plan.files().keySet().forEach(path -> operations.add(new CommitOperation.Add(path, plan.dir().resolve(path))));
-            stale.forEach(path -> operations.add(new CommitOperation.Delete(path)));
-            Recorder recorder = new Recorder(plan, log);
-            try {
-                CommitResult result = client.commit(repo, BRANCH, head.sha(), plan.commitSummary(), operations,
-                        recorder, journal);
-                return new Publication(result.commitOid(), result.commitUrl(), result.created() ? stale : List.of(),
-                        !result.created());
-            } catch (CommitOutcomeUnknownException lost) {
-                Optional<CommitResult> landed = client.reconcile(lost);
-                if (landed.isPresent()) {
-                    log.confirmed(recorder.pending, landed.get(), true);
-                    return new Publication(landed.get().commitOid(), landed.get().commitUrl(), stale, true);
-                }
-                if (recorder.pending != null) {
-                    log.absent(recorder.pending);
-                }
-                if (send == MAX_SENDS) {
-                    throw lost;
-                }
-            } catch (CommitConflictException moved) {
-                // The Hub refused it (the branch moved), so it surely did not land.
-                if (recorder.pending != null) {
-                    log.absent(recorder.pending);
-                }
-                if (send == MAX_SENDS) {
-                    throw moved;
-                }
+        ModelInfo head = client.modelInfo(repo, BRANCH);
+        List<String> stale = new ArrayList<>();
+        long kept = 0;
+        for (RepoFile file : head.siblings()) {
+            if (TransformersFiles.KEPT_ON_HUB.contains(file.path())) {
+                kept += Math.max(0, file.size());
+            } else if (!plan.files().containsKey(file.path())) {
+                stale.add(file.path());
             }
         }
+        if (plan.totalBytes() + kept > maxBytes) {
+            throw new PublishException(repo + " would hold " + (plan.totalBytes() + kept) + " bytes (the model's "
+                    + plan.totalBytes() + " plus " + kept + " in " + TransformersFiles.KEPT_ON_HUB + "), over the"
+                    + " competition's limit of " + maxBytes + " bytes; validators count every file. Shrink the"
+                    + " model or the README.md");
+        }
+        List<CommitOperation> operations = new ArrayList<>();
+        plan.files().keySet().forEach(path -> operations.add(new CommitOperation.Add(path, plan.dir().resolve(path))));
+        stale.forEach(path -> operations.add(new CommitOperation.Delete(path)));
+        PreparedCommit commit = client.prepareCommit(repo, BRANCH, head.sha(), plan.commitSummary(), operations,
+                progress, journal);
+        return new Prepared(plan, commit, stale);
     }
 
-    /** Records the intent with the exact lines just before the commit call, and the answer right after. */
-    private final class Recorder implements UploadListener {
-        private final UploadPlan plan;
-        private final CommitLog log;
-        private PendingCommit pending;
+    /**
+     * The commit call. A lost answer raises {@link sn37.miner.hub.CommitOutcomeUnknownException} (reconcile it);
+     * a moved branch {@link sn37.miner.hub.CommitConflictException} (it surely did not land).
+     */
+    public Publication send(Prepared prepared) throws IOException {
+        CommitResult result = client.send(prepared.commit());
+        return new Publication(result.commitOid(), result.commitUrl(), result.created() ? prepared.stale() : List.of(),
+                !result.created());
+    }
 
-        Recorder(UploadPlan plan, CommitLog log) {
-            this.plan = plan;
-            this.log = log;
-        }
-
-        @Override
-        public void objectStored(String oid) {
-            hooks.objectStored(oid);
-        }
-
-        @Override
-        public void bytesSent(String oid, long bytes) {
-            hooks.bytesSent(oid, bytes);
-        }
-
-        @Override
-        public void partUploaded(String oid, int partNumber) {
-            hooks.partUploaded(oid, partNumber);
-        }
-
-        @Override
-        public void beforeCommit(String parentCommit, List<CommitEntry> entries) {
-            pending = new PendingCommit(plan.repo().toString(), parentCommit, entries, plan.sha256ByPath());
-            log.intended(pending);
-            hooks.beforeCommit(parentCommit, entries);
-        }
-
-        @Override
-        public void afterCommitResponse(CommitResult result) {
-            log.confirmed(pending, result, false);
-            hooks.afterCommitResponse(result);
-        }
+    /** A commit sent earlier whose answer was lost: the commit it made, if it landed. */
+    public Optional<CommitResult> reconcile(PendingCommit pending) throws IOException {
+        return client.reconcile(RepoId.parse(pending.repo()), BRANCH, pending.parentCommit(), pending.entries());
     }
 }

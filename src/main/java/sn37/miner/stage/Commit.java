@@ -1,10 +1,10 @@
 package sn37.miner.stage;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sn37.miner.chain.ChainException;
@@ -18,13 +18,13 @@ import sn37.miner.chain.commitment.OnChainCommitment;
 import sn37.miner.chain.commitment.PendingExtrinsic;
 import sn37.miner.chain.commitment.Reconciliation;
 import sn37.miner.config.ConfigException;
-import sn37.miner.config.Json;
 import sn37.miner.hub.HubClient;
 import sn37.miner.hub.HubToken;
 import sn37.miner.hub.RepoId;
 import sn37.miner.metadata.ModelId;
+import sn37.miner.publish.PublishedModel;
 import sn37.miner.run.EffectStatus;
-import sn37.miner.run.ExternalEffect;
+import sn37.miner.run.EffectLedger;
 import sn37.miner.wallet.Hotkey;
 import sn37.miner.wallet.Wallet;
 
@@ -38,6 +38,27 @@ import sn37.miner.wallet.Wallet;
 public final class Commit implements Stage {
     private static final Logger LOG = LoggerFactory.getLogger(Commit.class);
     static final String EFFECT_PREFIX = "chain-commit:";
+    /** The chain commitment as the ledger records it, keyed {@code chain-commit:<extrinsic hash>}. */
+    static final EffectLedger.Kind<Intent, Landed> CHAIN_COMMIT =
+            new EffectLedger.Kind<>(EFFECT_PREFIX, Intent.class, Landed.class);
+
+    /** The signed extrinsic as recorded before it is submitted: enough to settle it from chain state alone. */
+    record Intent(String metadata, int netuid, String hotkey, String extrinsicHash, long nonce, long deathBlock) {
+        static Intent of(PreparedExtrinsic x, int netuid, String text) {
+            return new Intent(text, netuid, x.signer(), x.hash(), x.nonce(), x.deathBlock());
+        }
+
+        boolean puts(String text, int netuid, String hotkey) {
+            return metadata.equals(text) && this.netuid == netuid && this.hotkey.equals(hotkey);
+        }
+
+        PendingExtrinsic pending() {
+            return new PendingExtrinsic(extrinsicHash, nonce, deathBlock);
+        }
+    }
+
+    /** The block the commitment is final in. */
+    record Landed(long block) {}
 
     /** The stage's outputs; {@code skipped}: the chain held exactly this metadata already, nothing was sent. */
     public record Outputs(long block, String modelId, String extrinsicHash, @JsonProperty("public") boolean madePublic,
@@ -71,20 +92,21 @@ public final class Commit implements Stage {
         if (p.offline()) {
             throw new StageException("an --offline run never commits on chain: run without --offline to publish");
         }
-        JsonNode upload = ctx.output(StageNames.UPLOAD, JsonNode.class)
+        PublishedModel upload = ctx.output(StageNames.UPLOAD, PublishedModel.class)
                 .orElseThrow(() -> new StageException("commit needs the upload stage's outputs, and this run has none"));
-        String text = field(upload, "modelId");
-        String repo = field(upload, "repo");
+        String text = field(upload.modelId(), "modelId");
+        String repo = field(upload.repo(), "repo");
+        String uploadHotkey = field(upload.hotkey(), "hotkey");
         ModelId id = ModelId.fromCompressedString(text).filter(ModelId::fitsChain).orElseThrow(() -> new StageException(
                 "the upload's modelId '" + text + "' is not a model metadata string of at most " + ModelId.MAX_CHAIN_BYTES
                         + " bytes: run the upload again"));
-        if (upload.hasNonNull("competitionId") && upload.get("competitionId").asInt() != id.competitionId()) {
+        if (upload.competitionId() != id.competitionId()) {
             throw new StageException("the upload's modelId names competition " + id.competitionId() + " but its"
-                    + " competitionId is " + upload.get("competitionId").asInt() + ": run the upload again");
+                    + " competitionId is " + upload.competitionId() + ": run the upload again");
         }
         Hotkey hotkey = Wallet.fromFlags(p.walletPath(), p.walletName(), p.walletHotkey());
-        if (!hotkey.ss58Address().equals(field(upload, "hotkey"))) {
-            throw new StageException("the upload's secure hash was made for hotkey " + field(upload, "hotkey")
+        if (!hotkey.ss58Address().equals(uploadHotkey)) {
+            throw new StageException("the upload's secure hash was made for hotkey " + uploadHotkey
                     + ", but wallet " + p.walletName() + "/" + p.walletHotkey() + " is " + hotkey.ss58Address()
                     + ": validators would reject the hash; commit with the same --wallet.name/--wallet.hotkey as the upload");
         }
@@ -100,54 +122,51 @@ public final class Commit implements Stage {
                 hotkey.ss58Address(), p.netuid(), repo);
     }
 
+    /**
+     * Reconcile, adopt, or send: every earlier extrinsic of this stage left INTENDED is settled from chain state
+     * first; a CONFIRMED one that put this text for this hotkey and netuid is adopted; only then is a new one sent.
+     */
     private CommitmentOutcome commitOnce(StageContext ctx, CommitmentClient store, int netuid, Hotkey hotkey, String text) {
-        for (ExternalEffect e : ctx.effects().ofStage()) {
-            if (!e.effectKey().startsWith(EFFECT_PREFIX) || e.status() == EffectStatus.ABSENT) {
-                continue;
-            }
-            JsonNode req = json(e.requestJson());
-            boolean ours = req.path("metadata").asText().equals(text) && req.path("netuid").asInt() == netuid
-                    && req.path("hotkey").asText().equals(hotkey.ss58Address());
-            if (e.status() == EffectStatus.CONFIRMED) {
-                if (ours) {
-                    long block = json(e.responseJson()).path("block").asLong();
-                    return new CommitmentOutcome(new OnChainCommitment(netuid, hotkey.ss58Address(), block, text),
-                            req.path("extrinsicHash").asText(), false);
-                }
-                continue;
-            }
-            String sentText = req.path("metadata").asText();
-            byte[] sentBy = Ss58.decode(req.path("hotkey").asText());
-            int sentNetuid = req.path("netuid").asInt();
-            PendingExtrinsic pending = new PendingExtrinsic(req.path("extrinsicHash").asText(), req.path("nonce").asLong(),
-                    req.path("deathBlock").asLong());
-            Reconciliation r = store.reconcile(sentNetuid, sentBy, sentText, pending);
-            LOG.info("run {}: earlier commit extrinsic {}: {}", ctx.runId(), pending.extrinsicHash(), r);
-            OnChainCommitment landed = null;
-            if (r instanceof Reconciliation.Confirmed c) {
-                landed = c.commitment();
-            } else if (r instanceof Reconciliation.AwaitingFinality a) {
-                landed = store.awaitFinal(sentNetuid, sentBy, sentText, a.commitment().block(), null);
-            } else if (r instanceof Reconciliation.MayStillLand m) {
-                throw new StageException("an earlier commit extrinsic " + pending.extrinsicHash() + " (nonce " + pending.nonce()
-                        + ") is not on chain but may still be included until block " + m.deathBlock() + " (now "
-                        + m.bestBlock() + "); no second commit is sent before then: resume the run after that block");
-            } else {
-                ctx.effects().markAbsent(e.effectKey());
-            }
-            if (landed != null) {
-                ctx.effects().confirm(e.effectKey(), response(landed));
-                if (ours) {
-                    return new CommitmentOutcome(landed, pending.extrinsicHash(), false);
+        EffectLedger ledger = ctx.effects();
+        String signer = hotkey.ss58Address();
+        try {
+            for (EffectLedger.Entry<Intent, Landed> e : ledger.reconcile(CHAIN_COMMIT, sent -> landed(ctx, store, sent))) {
+                if (e.status() == EffectStatus.CONFIRMED && e.request().puts(text, netuid, signer)) {
+                    return new CommitmentOutcome(new OnChainCommitment(netuid, signer, e.answer().block(), text),
+                            e.request().extrinsicHash(), false);
                 }
             }
+            CommitmentClient.Prepared prepared = store.prepare(netuid, hotkey.keypair(), text);
+            if (prepared.onChain() != null) {
+                return prepared.onChain();
+            }
+            PreparedExtrinsic x = prepared.extrinsic();
+            return ledger.send(CHAIN_COMMIT, EFFECT_PREFIX + x.hash(), Intent.of(x, netuid, text),
+                    () -> store.submit(prepared), done -> new Landed(done.commitment().block()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        CommitmentOutcome result = store.commit(netuid, hotkey.keypair(), text,
-                x -> ctx.effects().intend(EFFECT_PREFIX + x.hash(), request(x, netuid, text)));
-        if (!result.skipped()) {
-            ctx.effects().confirm(EFFECT_PREFIX + result.extrinsicHash(), response(result.commitment()));
+    }
+
+    /** What the chain says of an extrinsic an earlier attempt recorded: final in a block, never landing, or not yet known. */
+    private static Optional<Landed> landed(StageContext ctx, CommitmentClient store, Intent sent) {
+        byte[] sentBy = Ss58.decode(sent.hotkey());
+        PendingExtrinsic pending = sent.pending();
+        Reconciliation r = store.reconcile(sent.netuid(), sentBy, sent.metadata(), pending);
+        LOG.info("run {}: earlier commit extrinsic {}: {}", ctx.runId(), pending.extrinsicHash(), r);
+        if (r instanceof Reconciliation.Confirmed c) {
+            return Optional.of(new Landed(c.commitment().block()));
         }
-        return result;
+        if (r instanceof Reconciliation.AwaitingFinality a) {
+            return Optional.of(new Landed(
+                    store.awaitFinal(sent.netuid(), sentBy, sent.metadata(), a.commitment().block(), null).block()));
+        }
+        if (r instanceof Reconciliation.MayStillLand m) {
+            throw new StageException("an earlier commit extrinsic " + pending.extrinsicHash() + " (nonce " + pending.nonce()
+                    + ") is not on chain but may still be included until block " + m.deathBlock() + " (now "
+                    + m.bestBlock() + "); no second commit is sent before then: resume the run after that block");
+        }
+        return Optional.empty();
     }
 
     private boolean makePublic(String repo, CommitmentOutcome result) {
@@ -164,30 +183,10 @@ public final class Commit implements Stage {
         }
     }
 
-    private static String request(PreparedExtrinsic x, int netuid, String text) {
-        ObjectNode r = Json.mapper().createObjectNode()
-                .put("metadata", text).put("netuid", netuid).put("hotkey", x.signer())
-                .put("extrinsicHash", x.hash()).put("nonce", x.nonce()).put("deathBlock", x.deathBlock());
-        return r.toString();
-    }
-
-    private static String response(OnChainCommitment c) {
-        return Json.mapper().createObjectNode().put("block", c.block()).toString();
-    }
-
-    private static JsonNode json(String text) {
-        try {
-            return Json.mapper().readTree(text == null ? "{}" : text);
-        } catch (IOException e) {
-            throw new StageException("a recorded chain-commit effect is not JSON: " + e.getMessage(), e);
-        }
-    }
-
-    private static String field(JsonNode upload, String name) {
-        JsonNode v = upload.get(name);
-        if (v == null || !v.isTextual() || v.asText().isBlank()) {
+    private static String field(String value, String name) {
+        if (value == null || value.isBlank()) {
             throw new StageException("the upload stage's outputs have no '" + name + "': run the upload again");
         }
-        return v.asText();
+        return value;
     }
 }

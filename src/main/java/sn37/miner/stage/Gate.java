@@ -1,6 +1,5 @@
 package sn37.miner.stage;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Optional;
 import sn37.miner.eval.BeatBest;
@@ -53,20 +52,12 @@ public final class Gate implements Stage {
         if (p.gate().equals("beat-best")) return beatBest(ctx, p);
         // Evaluate's result wins whenever this run has one: an explicit metric stands in only for a gate run alone,
         // so a stored pipeline run that carries one (accepted before the API refused it) cannot bypass evaluation.
-        Optional<JsonNode> eval = ctx.output(StageNames.EVALUATE, JsonNode.class);
-        if (eval.isPresent()) return decide(metricOf(eval.get()), p.avgLossUploadThreshold(), StageNames.EVALUATE);
+        Optional<Evaluate.Output> eval = ctx.output(StageNames.EVALUATE, Evaluate.Output.class);
+        if (eval.isPresent()) return decide(eval.get().metric(), p.avgLossUploadThreshold(), StageNames.EVALUATE);
         if (p.metric() == null) {
             throw new StageException("gate needs the evaluate stage's outputs, and this run has none");
         }
         return decide(p.metric(), p.avgLossUploadThreshold(), "parameter");
-    }
-
-    /** JSON has no infinity: Jackson writes a model that could not be evaluated as the string "Infinity". */
-    private static double metricOf(JsonNode eval) {
-        JsonNode m = eval.get("metric");
-        if (m != null && m.isNumber()) return m.asDouble();
-        if (m != null && m.isTextual() && m.asText().matches("-?Infinity|NaN")) return Double.parseDouble(m.asText());
-        throw new StageException("the evaluate stage's outputs have no numeric 'metric' field: " + eval);
     }
 
     /**
@@ -75,25 +66,20 @@ public final class Gate implements Stage {
      * samples.
      */
     private GateDecision beatBest(StageContext ctx, RunParams p) {
-        JsonNode eval = ctx.output(StageNames.EVALUATE, JsonNode.class)
+        Evaluate.Output eval = ctx.output(StageNames.EVALUATE, Evaluate.Output.class)
                 .orElseThrow(() -> new StageException("the beat-best gate needs the evaluate stage's outputs"));
-        JsonNode incumbent = eval.get("incumbentMetric");
-        if (incumbent == null || incumbent.isNull()) {
+        Double incumbent = eval.incumbentMetric();
+        if (incumbent == null) {
             throw new StageException("the evaluate stage did not score the incumbent: run it with --gate beat-best");
         }
         long incumbentBlock = p.incumbentBlock() != null ? p.incumbentBlock()
-                : ctx.output(StageNames.LOAD_MODEL, JsonNode.class).map(o -> o.get("block"))
-                        .filter(b -> b != null && b.isNumber()).map(JsonNode::asLong)
+                : ctx.output(StageNames.LOAD_MODEL, LoadModel.Output.class).map(LoadModel.Output::block)
                         .orElseThrow(() -> new StageException("--gate beat-best needs the incumbent's commit block:"
                                 + " start from --load_best/--load_uid, or give --incumbent_block"));
         long current = p.currentBlock() != null ? p.currentBlock() : chain.currentBlock(p);
-        BeatBest.Decision d = BeatBest.decide(metricOf(eval), number(incumbent),
+        BeatBest.Decision d = BeatBest.decide(eval.metric(), incumbent,
                 LoadModel.constraints(p.competitionId()), current, incumbentBlock);
         return new GateDecision(d.ours(), d.threshold(), d.passed(), "beat-best", d.reason());
-    }
-
-    private static double number(JsonNode n) {
-        return n.isNumber() ? n.asDouble() : Double.parseDouble(n.asText());
     }
 
     static GateDecision decide(double metric, double threshold, String source) {

@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import sn37.miner.metrics.MinerMetrics;
-import sn37.miner.run.ExternalEffect;
+import sn37.miner.run.EffectLedger;
+import sn37.miner.run.EffectRecords;
 
 /** What a stage sees of its run: id, parameters, outputs of earlier stages, its work dir. */
 public final class StageContext {
@@ -17,45 +18,26 @@ public final class StageContext {
         <T> Optional<T> of(String stage, Class<T> type);
     }
 
-    /**
-     * At-most-once remote side effects of this run (a Hub commit, a chain commitment): record the intent before
-     * the call and the confirmation after it; on resume, find the intent and reconcile with the remote first.
-     */
-    public interface Effects {
-        /** Records INTENDED with the exact request; when the key exists already, returns it unchanged. */
-        ExternalEffect intend(String effectKey, String requestJson);
-
-        void confirm(String effectKey, String responseJson);
-
-        /** Reconciliation showed the remote never got it: it may be sent again. */
-        void markAbsent(String effectKey);
-
-        Optional<ExternalEffect> find(String effectKey);
-
-        /** Effects of this run and stage, oldest first. */
-        List<ExternalEffect> ofStage();
-    }
-
     private final String runId;
     private final int attempt;
     private final RunParams params;
     private final Path workDir;
     private final Outputs outputs;
     private final BooleanSupplier cancelRequested;
-    private final Effects effects;
+    private final EffectLedger effects;
     private final Progress progress;
     private final MinerMetrics metrics;
     private final List<Artifact> artifacts = new ArrayList<>();
 
     public StageContext(String runId, int attempt, RunParams params, Path workDir, Outputs outputs,
-            BooleanSupplier cancelRequested, Effects effects, Progress progress, MinerMetrics metrics) {
+            BooleanSupplier cancelRequested, EffectRecords effects, Progress progress, MinerMetrics metrics) {
         this.runId = runId;
         this.attempt = attempt;
         this.params = params;
         this.workDir = workDir;
         this.outputs = outputs;
         this.cancelRequested = cancelRequested;
-        this.effects = effects;
+        this.effects = new EffectLedger(effects);
         this.progress = progress;
         this.metrics = metrics;
     }
@@ -91,7 +73,8 @@ public final class StageContext {
         return outputs.of(stage, type);
     }
 
-    public Effects effects() {
+    /** The at-most-once ledger of this stage's remote side effects (a Hub commit, a chain commitment). */
+    public EffectLedger effects() {
         return effects;
     }
 

@@ -2,32 +2,30 @@ package sn37.miner.stage;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntFunction;
 import sn37.miner.chain.ChainOptions;
 import sn37.miner.competition.ModelConstraints;
 import sn37.miner.config.ConfigException;
-import sn37.miner.config.Json;
+import sn37.miner.hub.CommitConflictException;
 import sn37.miner.hub.CommitEntry;
+import sn37.miner.hub.CommitOutcomeUnknownException;
 import sn37.miner.hub.CommitResult;
 import sn37.miner.hub.FilePartJournal;
 import sn37.miner.hub.HubClient;
 import sn37.miner.hub.HubException;
 import sn37.miner.hub.HubToken;
-import sn37.miner.hub.UploadListener;
+import sn37.miner.hub.Sleeper;
 import sn37.miner.publish.CommitCheck;
-import sn37.miner.publish.CommitLog;
 import sn37.miner.publish.HubPublisher;
 import sn37.miner.publish.PendingCommit;
 import sn37.miner.publish.Publication;
 import sn37.miner.publish.PublishException;
 import sn37.miner.publish.PublishedModel;
 import sn37.miner.publish.UploadPlan;
+import sn37.miner.run.EffectLedger;
 import sn37.miner.run.EffectStatus;
-import sn37.miner.run.ExternalEffect;
 import sn37.miner.wallet.Wallet;
 
 /**
@@ -35,24 +33,31 @@ import sn37.miner.wallet.Wallet;
  * {@code --hf_repo_id}: the pre-flight of {@link UploadPlan}, one commit that also deletes stale files, the check of
  * that commit against the Hub's digests, and the ModelId string for the chain commit.
  *
- * <p>At most once: the commit is recorded INTENDED just before it is sent and CONFIRMED when answered. A resumed run
- * reconciles an INTENDED record with the Hub first (adopting the commit if it landed) and rebuilds the outputs from a
- * CONFIRMED one without committing again. Multipart uploads resume per part from a journal in the run's work dir.
+ * <p>At most once, through the run's {@link EffectLedger}: earlier commits of this stage are reconciled with the Hub
+ * first, and a CONFIRMED one of the same files is adopted without committing again; otherwise the commit is recorded
+ * INTENDED with its exact lines just before it is sent, and CONFIRMED when answered. Multipart uploads resume per
+ * part from a journal in the run's work dir.
  */
 public final class Upload implements Stage {
-    /** Builds the Hub client; tests point it at a fake with their own retry sleeper. */
-    interface HubClients {
-        HubClient create(String endpoint, HubToken token);
+    /** The Hub commit as the ledger records it: the pending commit, and what the Hub answered. */
+    static final EffectLedger.Kind<PendingCommit, CommitRecord> HUB_COMMIT =
+            new EffectLedger.Kind<>("hf:", PendingCommit.class, CommitRecord.class);
+
+    /** A lost answer whose commit did not land, or a moved branch, gets one more send; then the run fails and resumes. */
+    private static final int MAX_SENDS = 2;
+
+    /** What a CONFIRMED effect's response holds; {@code reused}: found on the Hub by reconciliation. */
+    record CommitRecord(String commitOid, String commitUrl, boolean reused) {
+        static CommitRecord of(CommitResult result, boolean reused) {
+            return new CommitRecord(result.commitOid(), result.commitUrl(), reused);
+        }
     }
 
-    /** What a CONFIRMED effect's response holds. */
-    record CommitRecord(String commitOid, String commitUrl, boolean reused) {}
-
     private final StageServices services;
-    private final HubClients clients;
     private final IntFunction<ModelConstraints> constraints;
-    private final UploadListener hooks;
     private final ChainOptions preflightChain;
+    private final Sleeper sleeper;
+    private final int partParallelism;
 
     public Upload(StageServices services) {
         this(services, ChainOptions.defaults());
@@ -60,22 +65,21 @@ public final class Upload implements Stage {
 
     /** With the chain options of the pre-flight's registration check (tests shorten its timeouts). */
     public Upload(StageServices services, ChainOptions preflightChain) {
-        this(services, HubClient::create, LoadModel::constraints, UploadListener.NONE, preflightChain);
+        this(services, LoadModel::constraints, preflightChain, Sleeper.SYSTEM, 0);
     }
 
-    /** Without the pre-flight: tests of the upload itself, whose runs name no chain. */
-    Upload(StageServices services, HubClients clients, IntFunction<ModelConstraints> constraints,
-            UploadListener hooks) {
-        this(services, clients, constraints, hooks, null);
-    }
-
-    Upload(StageServices services, HubClients clients, IntFunction<ModelConstraints> constraints,
-            UploadListener hooks, ChainOptions preflightChain) {
+    /**
+     * @param preflightChain null: no pre-flight (tests of the upload itself, whose runs name no chain)
+     * @param sleeper where the Hub client waits between retries
+     * @param partParallelism parts of one multipart object sent at once; 0 for the client's default
+     */
+    Upload(StageServices services, IntFunction<ModelConstraints> constraints, ChainOptions preflightChain,
+            Sleeper sleeper, int partParallelism) {
         this.services = services;
-        this.clients = clients;
         this.constraints = constraints;
-        this.hooks = hooks;
         this.preflightChain = preflightChain;
+        this.sleeper = sleeper;
+        this.partParallelism = partParallelism;
     }
 
     @Override
@@ -109,14 +113,12 @@ public final class Upload implements Stage {
             String hotkey = hotkey(p);
             HubToken token = HubToken.of(services.secrets().requireHfToken().reveal());
             UploadPlan plan = UploadPlan.prepare(p.hfRepoId(), dir, limits, p.competitionId());
-            HubClient client = clients.create(services.endpoints().hub(), token);
+            HubClient client = hubClient(token);
+            UploadProgress progress = new UploadProgress(ctx.progress(), name(), plan);
             HubPublisher publisher = new HubPublisher(client,
-                    new FilePartJournal(ctx.workDir().resolve("upload-parts")),
-                    new UploadProgress(hooks, ctx.progress(), name(), plan));
-            Publication publication = resume(ctx, publisher, plan).orElse(null);
-            if (publication == null) {
-                publication = publisher.publish(plan, limits.maxBytes(), new EffectLog(ctx));
-            }
+                    new FilePartJournal(ctx.workDir().resolve("upload-parts")), progress);
+            Publication publication = publishOnce(ctx, publisher, plan, limits.maxBytes());
+            progress.committed();
             CommitCheck check = CommitCheck.verify(client, plan, publication.commitOid(), limits.maxBytes());
             return PublishedModel.of(plan, publication, check, hotkey);
         } catch (PublishException | ConfigException e) {
@@ -126,29 +128,57 @@ public final class Upload implements Stage {
         }
     }
 
+    private HubClient hubClient(HubToken token) {
+        HubClient.Builder hub = HubClient.builder(services.endpoints().hub(), token).sleeper(sleeper);
+        return (partParallelism > 0 ? hub.partParallelism(partParallelism) : hub).build();
+    }
+
     /**
-     * What earlier attempts of this run left: a CONFIRMED commit of the same files is adopted as it is; an INTENDED
-     * one is looked up on the Hub, confirmed if it landed (and adopted when it holds these files), else marked
-     * ABSENT so that it may be sent again.
+     * Reconcile, adopt, or send: every earlier commit of this stage left INTENDED (by a crash, or by a lost answer
+     * just now) is looked up on the Hub and confirmed if it landed, else marked ABSENT; a CONFIRMED one of these
+     * files is adopted as it is. Only then is a new commit sent.
      */
-    private Optional<Publication> resume(StageContext ctx, HubPublisher publisher, UploadPlan plan) throws IOException {
+    private Publication publishOnce(StageContext ctx, HubPublisher publisher, UploadPlan plan, long maxBytes)
+            throws IOException {
+        EffectLedger ledger = ctx.effects();
+        IOException failed = null;
+        for (int send = 0; ; send++) {
+            Optional<Publication> adopted = adopt(ledger.reconcile(HUB_COMMIT,
+                    pending -> publisher.reconcile(pending).map(landed -> CommitRecord.of(landed, true))), plan);
+            if (adopted.isPresent()) {
+                return adopted.get();
+            }
+            if (send == MAX_SENDS) {
+                throw failed;
+            }
+            HubPublisher.Prepared prepared = publisher.prepare(plan, maxBytes);
+            if (prepared.changesNothing()) {
+                return publisher.send(prepared);
+            }
+            PendingCommit pending = prepared.pending();
+            String key = pending.effectKey(ctx.runId(), ledger.ofStage().size() + 1);
+            try {
+                return ledger.send(HUB_COMMIT, key, pending, () -> publisher.send(prepared),
+                        done -> new CommitRecord(done.commitOid(), done.commitUrl(), false));
+            } catch (CommitOutcomeUnknownException lost) {
+                failed = lost; // the next round reconciles it
+            } catch (CommitConflictException moved) {
+                ledger.markAbsent(key); // the Hub refused it (the branch moved), so it surely did not land
+                failed = moved;
+            }
+        }
+    }
+
+    /** The last CONFIRMED commit that publishes exactly the plan's files to its repo. */
+    private static Optional<Publication> adopt(List<EffectLedger.Entry<PendingCommit, CommitRecord>> entries,
+            UploadPlan plan) {
         Publication adopted = null;
-        for (ExternalEffect effect : ctx.effects().ofStage()) {
-            PendingCommit pending = Json.mapper().readValue(effect.requestJson(), PendingCommit.class);
-            boolean same = pending.repo().equals(plan.repo().toString()) && pending.files().equals(plan.sha256ByPath());
-            if (effect.status() == EffectStatus.CONFIRMED && same) {
-                CommitRecord done = Json.mapper().readValue(effect.responseJson(), CommitRecord.class);
-                adopted = new Publication(done.commitOid(), done.commitUrl(), deletions(pending), done.reused());
-            } else if (effect.status() == EffectStatus.INTENDED) {
-                Optional<CommitResult> landed = publisher.reconcile(pending);
-                if (landed.isPresent()) {
-                    CommitRecord done = new CommitRecord(landed.get().commitOid(), landed.get().commitUrl(), true);
-                    ctx.effects().confirm(effect.effectKey(), Json.mapper().writeValueAsString(done));
-                    adopted = same ? new Publication(done.commitOid(), done.commitUrl(), deletions(pending), true)
-                            : adopted;
-                } else {
-                    ctx.effects().markAbsent(effect.effectKey());
-                }
+        for (EffectLedger.Entry<PendingCommit, CommitRecord> e : entries) {
+            PendingCommit pending = e.request();
+            if (e.status() == EffectStatus.CONFIRMED && pending.repo().equals(plan.repo().toString())
+                    && pending.files().equals(plan.sha256ByPath())) {
+                adopted = new Publication(e.answer().commitOid(), e.answer().commitUrl(), deletions(pending),
+                        e.answer().reused());
             }
         }
         return Optional.ofNullable(adopted);
@@ -173,40 +203,5 @@ public final class Upload implements Stage {
     /** The secure hash is salted with the hotkey that will sign the chain commit. */
     private static String hotkey(RunParams p) {
         return Wallet.fromFlags(p.walletPath(), p.walletName(), p.walletHotkey()).ss58Address();
-    }
-
-    /** The run's external effects as the publisher's commit log, one record per send. */
-    private static final class EffectLog implements CommitLog {
-        private final StageContext ctx;
-        private final Map<PendingCommit, String> keys = new IdentityHashMap<>();
-
-        EffectLog(StageContext ctx) {
-            this.ctx = ctx;
-        }
-
-        @Override
-        public void intended(PendingCommit pending) {
-            String key = pending.effectKey(ctx.runId(), ctx.effects().ofStage().size() + 1);
-            keys.put(pending, key);
-            ctx.effects().intend(key, write(pending));
-        }
-
-        @Override
-        public void confirmed(PendingCommit pending, CommitResult result, boolean reused) {
-            ctx.effects().confirm(keys.get(pending), write(new CommitRecord(result.commitOid(), result.commitUrl(), reused)));
-        }
-
-        @Override
-        public void absent(PendingCommit pending) {
-            ctx.effects().markAbsent(keys.get(pending));
-        }
-
-        private static String write(Object value) {
-            try {
-                return Json.mapper().writeValueAsString(value);
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot write " + value + " as JSON", e);
-            }
-        }
     }
 }

@@ -12,7 +12,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import sn37.miner.config.Json;
 import sn37.miner.fake.FakeHub;
-import sn37.miner.hub.UploadListener;
 import sn37.miner.model.ByteTensor;
 import sn37.miner.model.CheckpointWriter;
 import sn37.miner.model.Dtype;
@@ -23,6 +22,7 @@ import sn37.miner.competition.CompetitionConstraints;
 import sn37.miner.publish.PublishedModel;
 import sn37.miner.publish.TinyModels;
 import sn37.miner.stage.RunParams;
+import sn37.miner.stage.StageException;
 import sn37.miner.stage.UploadHarness;
 
 /**
@@ -119,25 +119,27 @@ public final class UploadBench {
                         CompetitionConstraints::of, parallel)) {
             long t0 = System.nanoTime();
             if (killAfterParts > 0) {
+                // the storage fails every part from the one after the N-th on, until the attempt gives up
                 AtomicInteger sent = new AtomicInteger();
-                UploadListener dying = new UploadListener() {
+                Runnable counter = new Runnable() {
                     @Override
-                    public void partUploaded(String oid, int partNumber) {
+                    public void run() {
                         if (sent.incrementAndGet() == killAfterParts) {
-                            throw new IllegalStateException("simulated process death");
+                            hub.failNext(FakeHub.Kind.LFS_PART_PUT, 503, 1_000_000);
+                        } else {
+                            hub.onHandled(FakeHub.Kind.LFS_PART_PUT, this);
                         }
                     }
                 };
+                hub.onHandled(FakeHub.Kind.LFS_PART_PUT, counter);
                 try {
-                    harness.run(params, dying);
-                    throw new IllegalStateException("the upload was expected to die after " + killAfterParts + " parts");
-                } catch (IllegalStateException expected) {
-                    if (!"simulated process death".equals(expected.getMessage())) {
-                        throw expected;
-                    }
+                    harness.run(params);
+                    throw new IllegalStateException("the upload was expected to fail after " + killAfterParts + " parts");
+                } catch (StageException expected) {
+                    hub.clearFaults();
                 }
             }
-            PublishedModel out = harness.run(params, UploadListener.NONE);
+            PublishedModel out = harness.run(params);
             double seconds = (System.nanoTime() - t0) / 1e9;
             if (hub.count(FakeHub.Kind.COMMIT) != 1 || !hub.violations().isEmpty()) {
                 throw new IllegalStateException("upload of " + out.repo() + " made " + hub.count(FakeHub.Kind.COMMIT)

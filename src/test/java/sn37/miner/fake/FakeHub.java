@@ -208,6 +208,11 @@ public final class FakeHub implements Closeable {
         }
     }
 
+    /** Faults queued by {@link #failNext} and the like that no request took yet are dropped. */
+    public synchronized void clearFaults() {
+        state.faults.clear();
+    }
+
     /** The next request of {@code kind} is throttled: 429 with {@code RateLimit: "api";r=0;t=resetSeconds}. */
     public synchronized void rateLimitNext(Kind kind, int resetSeconds) {
         state.faults.computeIfAbsent(kind, k -> new ArrayDeque<>()).add(new Fault(429, Map.of(

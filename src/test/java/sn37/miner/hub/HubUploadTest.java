@@ -56,32 +56,18 @@ class HubUploadTest {
     void uploadsRegularBasicAndMultipartFilesInOneCommit() throws Exception {
         hub.fake.seedCommit(HubFixture.REPO, Map.of("old.bin.txt", "stale".getBytes(StandardCharsets.UTF_8)), Map.of());
         String parent = hub.fake.head(HubFixture.REPO);
-        AtomicReference<List<CommitEntry>> planned = new AtomicReference<>();
-        AtomicReference<String> plannedParent = new AtomicReference<>();
-        AtomicReference<CommitResult> answered = new AtomicReference<>();
-        UploadListener listener = new UploadListener() {
-            @Override
-            public void beforeCommit(String parentCommit, List<CommitEntry> entries) {
-                plannedParent.set(parentCommit);
-                planned.set(entries);
-            }
-
-            @Override
-            public void afterCommitResponse(CommitResult result) {
-                answered.set(result);
-            }
-        };
-
         List<CommitOperation> operations = new ArrayList<>(modelFiles());
         operations.add(new CommitOperation.Delete("old.bin.txt"));
 
-        CommitResult result = client.commit(REPO, "main", null, "Upload LlamaForCausalLM", operations, listener);
+        PreparedCommit prepared = client.prepareCommit(REPO, "main", null, "Upload LlamaForCausalLM", operations,
+                UploadListener.NONE, PartJournal.NONE);
+        assertEquals(0, hub.fake.count(Kind.COMMIT), "preparing uploads the objects but sends no commit");
+        CommitResult result = client.send(prepared);
 
         assertTrue(result.created());
         assertEquals(hub.fake.head(HubFixture.REPO), result.commitOid());
         assertEquals(hub.fake.endpoint() + "/" + HubFixture.REPO + "/commit/" + result.commitOid(), result.commitUrl());
-        assertEquals(result, answered.get());
-        assertEquals(parent, plannedParent.get());
+        assertEquals(parent, prepared.parentCommit());
         assertEquals(1, hub.fake.commitsApplied(HubFixture.REPO));
         assertEquals(1, hub.fake.count(Kind.COMMIT));
         Map<String, byte[]> head = hub.fake.headFiles(HubFixture.REPO);
@@ -100,7 +86,7 @@ class HubUploadTest {
         assertEquals(1, hub.fake.count(Kind.LFS_VERIFY));
         assertEquals(1, hub.fake.count(Kind.LFS_COMPLETE));
         Map<String, CommitEntry> byPath = new TreeMap<>();
-        planned.get().forEach(e -> byPath.put(e.path(), e));
+        prepared.entries().forEach(e -> byPath.put(e.path(), e));
         assertEquals(new CommitEntry("model-00001-of-00002.safetensors", CommitEntry.Kind.LFS, bigOid, bigShard.length),
                 byPath.get("model-00001-of-00002.safetensors"));
         assertEquals(FileDigests.gitBlobSha1Hex(dir.resolve("config.json")), byPath.get("config.json").oid());

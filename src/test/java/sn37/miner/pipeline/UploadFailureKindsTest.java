@@ -117,7 +117,7 @@ class UploadFailureKindsTest {
     @Test
     void hubAnswering503IsRetriedAndThenPublishes() throws Exception {
         node.registerNeuron(37, 11, ChainTestKit.testHotkey().publicKey());
-        hub.failNext(FakeHub.Kind.WHOAMI, 503, 2); // the first attempt and its one quick retry
+        hub.failNext(FakeHub.Kind.WHOAMI, 503, 6); // the first attempt and its five retries, which do not wait
         String runId = upload("miner");
         Run run = t.awaitFinished(runId, Duration.ofSeconds(30));
         assertEquals(RunStatus.FAILED, run.status());

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sn37.miner.fake.FakeHub;
 import sn37.miner.fake.FakeHub.Kind;
+import sn37.miner.hub.CommitOutcomeUnknownException;
 import sn37.miner.hub.CommitResult;
 import sn37.miner.hub.PartJournal;
 import sn37.miner.hub.UploadListener;
@@ -30,22 +32,6 @@ class HubPublisherTest {
 
     private FakeHubClients hub;
     private final List<String> log = new ArrayList<>();
-    private final CommitLog commitLog = new CommitLog() {
-        @Override
-        public void intended(PendingCommit pending) {
-            log.add("intended " + pending.parentCommit());
-        }
-
-        @Override
-        public void confirmed(PendingCommit pending, CommitResult result, boolean reused) {
-            log.add("confirmed " + result.commitOid() + (reused ? " reused" : ""));
-        }
-
-        @Override
-        public void absent(PendingCommit pending) {
-            log.add("absent " + pending.parentCommit());
-        }
-    };
 
     @BeforeEach
     void start() throws Exception {
@@ -66,17 +52,32 @@ class HubPublisherTest {
         return new HubPublisher(hub.client(), PartJournal.NONE, UploadListener.NONE);
     }
 
+    /** Prepare, then send, logging the parent the commit goes on and what the Hub answered. */
+    private Publication publish(HubPublisher publisher, UploadPlan plan, long maxBytes) throws Exception {
+        HubPublisher.Prepared prepared = publisher.prepare(plan, maxBytes);
+        if (!prepared.changesNothing()) {
+            log.add("intended " + prepared.pending().parentCommit());
+        }
+        Publication published = publisher.send(prepared);
+        log.add("confirmed " + published.commitOid() + (published.reused() ? " reused" : ""));
+        return published;
+    }
+
+    private Publication publish(UploadPlan plan) throws Exception {
+        return publish(publisher(), plan, LIMIT);
+    }
+
     @Test
     void createsTheRepoPrivateAndReplacesAnEarlierUploadInOneCommit() throws Exception {
         Path first = TinyModels.write(tmp.resolve("first"), 2, 100, 1_000_000, 1);
-        publisher().publish(plan(first), LIMIT, commitLog);
+        publish(plan(first));
         hub.fake.seedCommit(REPO, Map.of("README.md", "# card\n".getBytes(StandardCharsets.UTF_8),
                 "tokenizer.json", "{}".getBytes(StandardCharsets.UTF_8)), Map.of());
         Path second = TinyModels.write(tmp.resolve("second"), 4, 20_000, 90_000, 2);
         String parent = hub.fake.head(REPO);
         log.clear();
 
-        Publication published = publisher().publish(plan(second), LIMIT, commitLog);
+        Publication published = publish(plan(second));
 
         assertTrue(hub.fake.isPrivate(REPO));
         assertEquals(2, hub.fake.commitsApplied(REPO));
@@ -94,9 +95,9 @@ class HubPublisherTest {
     @Test
     void makesNoCommitWhenTheHeadAlreadyHoldsExactlyTheseFiles() throws Exception {
         Path dir = TinyModels.write(tmp.resolve("model"), 2, 100, 1_000_000, 1);
-        Publication first = publisher().publish(plan(dir), LIMIT, commitLog);
+        Publication first = publish(plan(dir));
 
-        Publication again = publisher().publish(plan(dir), LIMIT, commitLog);
+        Publication again = publish(plan(dir));
 
         assertEquals(first.commitOid(), again.commitOid());
         assertTrue(again.reused());
@@ -104,32 +105,35 @@ class HubPublisherTest {
     }
 
     @Test
-    void aLostAnswerWhoseCommitLandedIsAdoptedNotSentAgain() throws Exception {
+    void aLostAnswerWhoseCommitLandedIsFoundByReconcilingNotSentAgain() throws Exception {
         Path dir = TinyModels.write(tmp.resolve("model"), 2, 100, 1_000_000, 1);
         hub.fake.dropResponseNext(Kind.COMMIT);
+        HubPublisher publisher = publisher();
+        HubPublisher.Prepared prepared = publisher.prepare(plan(dir), LIMIT);
 
-        Publication published = publisher().publish(plan(dir), LIMIT, commitLog);
+        assertThrows(CommitOutcomeUnknownException.class, () -> publisher.send(prepared));
+        Optional<CommitResult> landed = publisher.reconcile(prepared.pending());
 
-        assertTrue(published.reused());
-        assertEquals(hub.fake.head(REPO), published.commitOid());
+        assertEquals(Optional.of(hub.fake.head(REPO)), landed.map(CommitResult::commitOid));
         assertEquals(1, hub.fake.count(Kind.COMMIT));
         assertEquals(1, hub.fake.commitsApplied(REPO));
-        assertEquals("confirmed " + published.commitOid() + " reused", log.get(1));
     }
 
     @Test
-    void aLostAnswerWhoseCommitDidNotLandIsMarkedAbsentAndSentOnceMore() throws Exception {
+    void aLostAnswerWhoseCommitDidNotLandReconcilesToNothingAndMaySendOnceMore() throws Exception {
         Path dir = TinyModels.write(tmp.resolve("model"), 2, 100, 1_000_000, 1);
         hub.fake.failNext(Kind.COMMIT, 502, 1);
+        HubPublisher publisher = publisher();
+        HubPublisher.Prepared prepared = publisher.prepare(plan(dir), LIMIT);
 
-        Publication published = publisher().publish(plan(dir), LIMIT, commitLog);
+        assertThrows(CommitOutcomeUnknownException.class, () -> publisher.send(prepared));
+        assertEquals(Optional.empty(), publisher.reconcile(prepared.pending()));
+        Publication published = publish(plan(dir));
 
         assertFalse(published.reused());
         assertEquals(2, hub.fake.count(Kind.COMMIT));
         assertEquals(1, hub.fake.commitsApplied(REPO));
-        assertEquals(4, log.size(), log.toString());
-        assertTrue(log.get(1).startsWith("absent "), log.toString());
-        assertEquals("confirmed " + published.commitOid(), log.get(3));
+        assertEquals(hub.fake.head(REPO), published.commitOid());
     }
 
     @Test
@@ -140,7 +144,7 @@ class HubPublisherTest {
         hub.fake.seedCommit(REPO, Map.of("README.md", new byte[5000]), Map.of());
 
         PublishException e = assertThrows(PublishException.class,
-                () -> publisher().publish(plan, plan.totalBytes() + 4000, commitLog));
+                () -> publisher().prepare(plan, plan.totalBytes() + 4000));
 
         assertTrue(e.getMessage().contains("README.md"), e.getMessage());
         assertEquals(0, hub.count(Kind.PREUPLOAD, Kind.LFS_BATCH, Kind.COMMIT));
@@ -152,7 +156,7 @@ class HubPublisherTest {
         HubPublisher readOnly = new HubPublisher(hub.client(FakeHubClients.READ_TOKEN, 1), PartJournal.NONE,
                 UploadListener.NONE);
 
-        PublishException e = assertThrows(PublishException.class, () -> readOnly.publish(plan(dir), LIMIT, commitLog));
+        PublishException e = assertThrows(PublishException.class, () -> readOnly.prepare(plan(dir), LIMIT));
 
         assertTrue(e.getMessage().contains("is read-only"), e.getMessage());
         assertTrue(e.getMessage().contains("/settings/tokens"), e.getMessage());
@@ -165,7 +169,7 @@ class HubPublisherTest {
         Path dir = TinyModels.write(tmp.resolve("model"), 2, 100, 1_000_000, 1);
         UploadPlan plan = UploadPlan.prepare("someone/sn37-model", dir, TinyModels.b7(LIMIT), 2);
 
-        PublishException e = assertThrows(PublishException.class, () -> publisher().publish(plan, LIMIT, commitLog));
+        PublishException e = assertThrows(PublishException.class, () -> publisher().prepare(plan, LIMIT));
 
         assertTrue(e.getMessage().contains("no write access to namespace 'someone'"), e.getMessage());
         assertEquals(0, hub.count(Kind.CREATE_REPO, Kind.PREUPLOAD));

@@ -34,6 +34,7 @@ import sn37.miner.run.EffectStatus;
 import sn37.miner.run.ExternalEffect;
 import sn37.miner.run.RunDatabase;
 import sn37.miner.run.RunStore;
+import sn37.miner.run.StoreEffects;
 
 /**
  * The commit stage against the loopback node and Hub, with its effects in a real run store: at most one
@@ -215,6 +216,24 @@ class CommitTest {
     }
 
     @Test
+    void adoptsAChainCommitRecordedInTheShapeEarlierVersionsWrote() {
+        String hash = "0x" + "ab".repeat(32);
+        // exactly as the stage wrote it before the ledger had typed records: an ObjectNode, then {"block": n}
+        store.intendEffect("chain-commit:" + hash, runId, StageNames.COMMIT, "{\"metadata\":\"" + TEXT
+                + "\",\"netuid\":37,\"hotkey\":\"" + hotkeySs58 + "\",\"extrinsicHash\":\"" + hash
+                + "\",\"nonce\":0,\"deathBlock\":20064}");
+        store.confirmEffect("chain-commit:" + hash, "{\"block\":19990}");
+
+        Commit.Outputs out = stage.run(context(params(), upload(TEXT, hotkeySs58), 2));
+
+        assertEquals(19_990, out.block());
+        assertEquals(hash, out.extrinsicHash());
+        assertFalse(out.skipped());
+        assertTrue(node.submissions().isEmpty(), "the recorded commit was adopted, not sent again");
+        assertEquals(List.of(EffectStatus.CONFIRMED), effects().stream().map(ExternalEffect::status).toList());
+    }
+
+    @Test
     void requiresTheUploadStage() {
         assertEquals(List.of(StageNames.UPLOAD), stage.requires(RunParams.defaults()));
         assertEquals(StageNames.COMMIT, stage.name());
@@ -241,7 +260,12 @@ class CommitTest {
         StageContext.Outputs outputs = new StageContext.Outputs() {
             @Override
             public <T> Optional<T> of(String stageName, Class<T> type) {
-                return stageName.equals(StageNames.UPLOAD) ? Optional.of(type.cast(upload)) : Optional.empty();
+                if (!stageName.equals(StageNames.UPLOAD)) return Optional.empty();
+                try {
+                    return Optional.of(Json.recordReader(type).<T>readValue(upload));
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException(e);
+                }
             }
         };
         return StageContexts.of(p, dir.resolve("runs").resolve(runId)).run(runId, attempt).outputs(outputs)

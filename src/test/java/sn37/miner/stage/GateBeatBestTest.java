@@ -24,7 +24,7 @@ class GateBeatBestTest {
                 String json = outputs.get(stage);
                 if (json == null) return Optional.empty();
                 try {
-                    return Optional.of(Json.mapper().readValue(json, type));
+                    return Optional.of(Json.recordReader(type).readValue(json));
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -83,7 +83,7 @@ class GateBeatBestTest {
                     @Override
                     public <T> Optional<T> of(String stage, Class<T> type) {
                         try {
-                            return Optional.of(Json.mapper().readValue(scores(0.3, 0.4).get(stage), type));
+                            return Optional.of(Json.recordReader(type).readValue(scores(0.3, 0.4).get(stage)));
                         } catch (Exception ex) {
                             throw new IllegalStateException(ex);
                         }

@@ -3,6 +3,7 @@ package sn37.miner.stage;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,7 +50,7 @@ class GateTest {
             public <T> Optional<T> of(String stage, Class<T> type) {
                 if (!stage.equals("evaluate")) return Optional.empty();
                 try {
-                    return Optional.of(Json.mapper().readValue("{\"metric\": 0.968}", type));
+                    return Optional.of(Json.recordReader(type).readValue("{\"metric\": 0.968}"));
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -57,6 +58,28 @@ class GateTest {
         };
         GateDecision d = new Gate().run(StageContexts.of(p, dir).run("run", 1).outputs(evaluated).build());
         assertEquals(0.968, d.metric());
+        assertFalse(d.passed(), d.reason());
+    }
+
+    /** JSON has no infinity: Jackson stores a model that could not be evaluated with the metric "Infinity". */
+    @Test
+    void anEvaluationStoredWithAnInfiniteMetricIsRejected(@TempDir Path dir) throws Exception {
+        RunParams p = Json.mapper().readValue("{\"avg_loss_upload_threshold\": 0.5}", RunParams.class);
+        String stored = Json.mapper().writeValueAsString(Map.of("metric", Double.POSITIVE_INFINITY));
+        StageContext.Outputs evaluated = new StageContext.Outputs() {
+            @Override
+            public <T> Optional<T> of(String stage, Class<T> type) {
+                try {
+                    return Optional.of(Json.recordReader(type).readValue(stored));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
+
+        GateDecision d = new Gate().run(StageContexts.of(p, dir).outputs(evaluated).build());
+
+        assertEquals(Double.POSITIVE_INFINITY, d.metric());
         assertFalse(d.passed(), d.reason());
     }
 }

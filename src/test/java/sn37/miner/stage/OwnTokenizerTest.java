@@ -141,7 +141,7 @@ class OwnTokenizerTest {
         try (FakeHubClients hub = new FakeHubClients();
                 UploadHarness upload = new UploadHarness(dir.resolve("upload"), hub.fake.endpoint(),
                         FakeHubClients.WRITE_TOKEN, LoadModel::constraints, 1)) {
-            PublishedModel published = upload.run(uploadParams(best, wallets), UploadListener.NONE);
+            PublishedModel published = upload.run(uploadParams(best, wallets));
             assertEquals(3, published.competitionId());
             Map<String, byte[]> head = hub.fake.headFiles(REPO);
             for (String file : List.of(ChatTokenizer.TOKENIZER_JSON, ChatTokenizer.TOKENIZER_CONFIG)) {
@@ -160,13 +160,13 @@ class OwnTokenizerTest {
                 UploadHarness upload = new UploadHarness(dir.resolve("upload"), hub.fake.endpoint(),
                         FakeHubClients.WRITE_TOKEN, LoadModel::constraints, 1)) {
             StageException e = assertThrows(StageException.class,
-                    () -> upload.run(uploadParams(model, wallets), UploadListener.NONE));
+                    () -> upload.run(uploadParams(model, wallets)));
             assertTrue(e.getMessage().contains("has no tokenizer_config.json:"), e.getMessage());
             assertFalse(e.getMessage().contains("no tokenizer.json"), e.getMessage());
             assertEquals(0, hub.fake.totalRequests(), "nothing may reach the Hub before the file set is complete");
 
             Files.delete(model.resolve(ChatTokenizer.TOKENIZER_JSON));
-            e = assertThrows(StageException.class, () -> upload.run(uploadParams(model, wallets), UploadListener.NONE));
+            e = assertThrows(StageException.class, () -> upload.run(uploadParams(model, wallets)));
             assertTrue(e.getMessage().contains("has no tokenizer.json and no tokenizer_config.json"), e.getMessage());
             assertEquals(0, hub.fake.totalRequests());
         }

@@ -31,10 +31,12 @@ import sn37.miner.launch.slurm.SlurmCluster;
 import sn37.miner.launch.slurm.SlurmJob;
 import sn37.miner.launch.slurm.SlurmRestClient;
 import sn37.miner.launch.slurm.SlurmSettings;
+import sn37.miner.run.EffectRecords;
 import sn37.miner.run.EffectStatus;
 import sn37.miner.run.ExternalEffect;
 import sn37.miner.run.RunDatabase;
 import sn37.miner.run.RunStore;
+import sn37.miner.run.StoreEffects;
 import sn37.miner.testing.TrainerPython;
 import sn37.miner.train.torch.JobDir;
 
@@ -95,7 +97,7 @@ class SlurmTorchTrainTest {
     }
 
     private Train.Output train(String paramsJson, int attempt, java.util.function.BooleanSupplier cancel,
-            Progress progress, StageContext.Effects effects) throws Exception {
+            Progress progress, EffectRecords effects) throws Exception {
         StageContext ctx = StageContexts.of(LoadModelTest.Contexts.params(paramsJson), dir.resolve("run"))
                 .run(runId, attempt).outputs(outputs).cancel(cancel).effects(effects).progress(progress).build();
         return new Train(LoadModelTest.Contexts.services(dir), launch).run(ctx);
@@ -129,7 +131,7 @@ class SlurmTorchTrainTest {
     void anOrchestratorKilledBetweenSubmitAndRecordFindsItsJobByNameAndFinishesWithIt() throws Exception {
         String params = params(4, 50);
         // Attempt 1 dies the moment Slurm has taken the job, before the run store hears of it.
-        StageContext.Effects dying = new DyingAtConfirm(effects());
+        EffectRecords dying = new DyingAtConfirm(effects());
         assertThrows(OrchestratorKilled.class, () -> train(params, 1, () -> false, Progress.NONE, dying));
         assertEquals(EffectStatus.INTENDED, store.effects(runId).get(0).status());
 
@@ -242,7 +244,7 @@ class SlurmTorchTrainTest {
         }
     }
 
-    private record DyingAtConfirm(StageContext.Effects store) implements StageContext.Effects {
+    private record DyingAtConfirm(EffectRecords store) implements EffectRecords {
         @Override
         public ExternalEffect intend(String effectKey, String requestJson) {
             return store.intend(effectKey, requestJson);

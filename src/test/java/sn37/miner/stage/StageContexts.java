@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import sn37.miner.metrics.MinerMetrics;
+import sn37.miner.run.EffectRecords;
 
 /**
  * StageContexts for stage tests, as the runner builds them. What a test does not name is empty: run "run-1",
@@ -16,7 +17,7 @@ public final class StageContexts {
     private final Path workDir;
     private StageContext.Outputs outputs = StageContexts::noOutputs;
     private BooleanSupplier cancel = () -> false;
-    private StageContext.Effects effects;
+    private EffectRecords effects;
     private Progress progress = Progress.NONE;
     private MinerMetrics metrics = MinerMetrics.NONE;
 
@@ -49,7 +50,7 @@ public final class StageContexts {
         return this;
     }
 
-    public StageContexts effects(StageContext.Effects ledger) {
+    public StageContexts effects(EffectRecords ledger) {
         this.effects = ledger;
         return this;
     }

@@ -34,6 +34,7 @@ import sn37.miner.model.llama.LlamaModel;
 import sn37.miner.model.llama.LlamaWeights;
 import sn37.miner.run.RunDatabase;
 import sn37.miner.run.RunStore;
+import sn37.miner.run.StoreEffects;
 import sn37.miner.testing.Slow;
 import sn37.miner.testing.TrainerPython;
 import sn37.miner.train.OneTorchThread;

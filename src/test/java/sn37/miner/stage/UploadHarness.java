@@ -9,15 +9,14 @@ import sn37.miner.competition.ModelConstraints;
 import sn37.miner.config.Endpoints;
 import sn37.miner.config.Secret;
 import sn37.miner.config.Secrets;
-import sn37.miner.hub.HubClient;
-import sn37.miner.hub.UploadListener;
 import sn37.miner.publish.PublishedModel;
 import sn37.miner.run.RunDatabase;
 import sn37.miner.run.RunStore;
+import sn37.miner.run.StoreEffects;
 
 /**
- * The upload stage of one run on a real run store, with hooks between upload steps: what a benchmark outside this
- * package needs to run the stage, crash it and resume it the way the runner would.
+ * The upload stage of one run on a real run store: what a benchmark outside this package needs to run the stage,
+ * crash it (the fake Hub fails part uploads from the given one on) and resume it the way the runner would.
  */
 public final class UploadHarness implements AutoCloseable {
     private final RunDatabase db;
@@ -25,7 +24,7 @@ public final class UploadHarness implements AutoCloseable {
     private final String runId;
     private final Path workDir;
     private final StageServices services;
-    private final Upload.HubClients clients;
+    private final int partParallelism;
     private final IntFunction<ModelConstraints> limits;
 
     public UploadHarness(Path dir, String hubEndpoint, String token, IntFunction<ModelConstraints> limits,
@@ -36,12 +35,12 @@ public final class UploadHarness implements AutoCloseable {
         this.workDir = dir.resolve("work");
         this.services = new StageServices(new Secrets(Optional.of(Secret.of(token)), Optional.empty(), Optional.empty()),
                 new Endpoints(hubEndpoint, "http://127.0.0.1:9", Map.of()), dir, Clock.systemUTC());
-        this.clients = (endpoint, t) -> HubClient.builder(endpoint, t).partParallelism(partParallelism).build();
+        this.partParallelism = partParallelism;
         this.limits = limits;
     }
 
-    /** One attempt of the stage; a hook that throws ends it as a process death would. */
-    public PublishedModel run(RunParams params, UploadListener hooks) throws Exception {
+    /** One attempt of the stage. */
+    public PublishedModel run(RunParams params) throws Exception {
         StageContext.Outputs none = new StageContext.Outputs() {
             @Override
             public <T> Optional<T> of(String stage, Class<T> type) {
@@ -50,7 +49,7 @@ public final class UploadHarness implements AutoCloseable {
         };
         StageContext ctx = StageContexts.of(params, workDir).run(runId, 1).outputs(none)
                 .effects(new StoreEffects(store, runId, StageNames.UPLOAD)).build();
-        return new Upload(services, clients, limits, hooks).run(ctx);
+        return new Upload(services, limits, null, wait -> {}, partParallelism).run(ctx);
     }
 
     @Override

@@ -27,10 +27,9 @@ import sn37.miner.config.Endpoints;
 import sn37.miner.config.Json;
 import sn37.miner.config.Secret;
 import sn37.miner.config.Secrets;
-import sn37.miner.fake.FakeHub;
 import sn37.miner.fake.FakeHub.Kind;
+import sn37.miner.fake.FakeHub;
 import sn37.miner.hub.FileDigests;
-import sn37.miner.hub.UploadListener;
 import sn37.miner.metadata.DirectoryHash;
 import sn37.miner.metadata.ModelId;
 import sn37.miner.metadata.SecureHash;
@@ -38,9 +37,11 @@ import sn37.miner.publish.FakeHubClients;
 import sn37.miner.publish.PublishedModel;
 import sn37.miner.publish.TinyModels;
 import sn37.miner.run.EffectStatus;
+import sn37.miner.run.EffectRecords;
 import sn37.miner.run.ExternalEffect;
 import sn37.miner.run.RunDatabase;
 import sn37.miner.run.RunStore;
+import sn37.miner.run.StoreEffects;
 import sn37.miner.wallet.WalletException;
 
 class UploadTest {
@@ -77,15 +78,15 @@ class UploadTest {
         db.close();
     }
 
-    private Upload upload(UploadListener hooks, IntFunction<ModelConstraints> limits, String token) {
+    private Upload upload(IntFunction<ModelConstraints> limits, String token) {
         StageServices services = new StageServices(
                 new Secrets(Optional.ofNullable(token).map(Secret::of), Optional.empty(), Optional.empty()),
                 new Endpoints(hub.fake.endpoint(), "http://127.0.0.1:9", Map.of()), tmp, Clock.systemUTC());
-        return new Upload(services, (endpoint, t) -> hub.create(endpoint, t, 1), limits, hooks);
+        return new Upload(services, limits, null, hub.sleeps::add, 1);
     }
 
-    private Upload upload(UploadListener hooks) {
-        return upload(hooks, ROOMY, FakeHubClients.WRITE_TOKEN);
+    private Upload upload() {
+        return upload(ROOMY, FakeHubClients.WRITE_TOKEN);
     }
 
     private RunParams params(String repo, Path dir) throws Exception {
@@ -95,6 +96,10 @@ class UploadTest {
     }
 
     private StageContext ctx(RunParams params, JsonNode trainOutputs) {
+        return ctx(params, trainOutputs, new StoreEffects(store, runId, StageNames.UPLOAD));
+    }
+
+    private StageContext ctx(RunParams params, JsonNode trainOutputs, EffectRecords effects) {
         StageContext.Outputs outputs = new StageContext.Outputs() {
             @Override
             public <T> Optional<T> of(String stage, Class<T> type) {
@@ -106,8 +111,7 @@ class UploadTest {
                 }
             }
         };
-        return StageContexts.of(params, tmp.resolve("work")).run(runId, 1).outputs(outputs)
-                .effects(new StoreEffects(store, runId, StageNames.UPLOAD)).build();
+        return StageContexts.of(params, tmp.resolve("work")).run(runId, 1).outputs(outputs).effects(effects).build();
     }
 
     @Test
@@ -122,7 +126,7 @@ class UploadTest {
         StageContext ctx = StageContexts.of(params(REPO, model), tmp.resolve("work")).run(runId, 1).outputs(none)
                 .effects(new StoreEffects(store, runId, StageNames.UPLOAD)).progress(events::add).build();
 
-        PublishedModel out = upload(UploadListener.NONE).run(ctx);
+        PublishedModel out = upload().run(ctx);
 
         long total = 0;
         for (String file : out.files().keySet()) total += java.nio.file.Files.size(model.resolve(file));
@@ -155,7 +159,7 @@ class UploadTest {
                 Map.of("model.safetensors", new byte[] {1, 2, 3}, "model-00003-of-00003.safetensors", new byte[] {4}));
         TinyModels.writeText(model, "optimizer.pt", "kept local");
 
-        PublishedModel out = run(upload(UploadListener.NONE));
+        PublishedModel out = run(upload());
 
         assertEquals(1, hub.fake.count(Kind.COMMIT));
         assertEquals(1, hub.fake.commitsApplied(REPO));
@@ -184,7 +188,7 @@ class UploadTest {
 
     @Test
     void createsTheRepoPrivateWhenItDoesNotExist() throws Exception {
-        PublishedModel out = run(upload(UploadListener.NONE));
+        PublishedModel out = run(upload());
 
         assertTrue(hub.fake.isPrivate(REPO));
         assertEquals(List.of(), out.deleted());
@@ -196,18 +200,21 @@ class UploadTest {
     @Test
     void resumesAfterAProcessDeathMidMultipartWithoutResendingStoredParts() throws Exception {
         AtomicInteger parts = new AtomicInteger();
-        UploadListener dying = new UploadListener() {
+        Runnable storageFailsAfterFiveParts = new Runnable() {
             @Override
-            public void partUploaded(String oid, int partNumber) {
-                if (parts.incrementAndGet() == 6) {
-                    throw new IllegalStateException("simulated process death");
+            public void run() {
+                if (parts.incrementAndGet() == 5) {
+                    hub.fake.failNext(Kind.LFS_PART_PUT, 503, 6); // the sixth part and its five retries
+                } else {
+                    hub.fake.onHandled(Kind.LFS_PART_PUT, this);
                 }
             }
         };
-        assertThrows(IllegalStateException.class, () -> run(upload(dying)));
+        hub.fake.onHandled(Kind.LFS_PART_PUT, storageFailsAfterFiveParts);
+        assertThrows(StageException.class, () -> run(upload()));
         assertEquals(0, hub.fake.count(Kind.COMMIT));
 
-        PublishedModel out = run(upload(UploadListener.NONE));
+        PublishedModel out = run(upload());
 
         for (String shard : List.of(SHARDED.get(2), SHARDED.get(3))) {
             assertEquals(4, hub.fake.partPuts(FileDigests.sha256Hex(model.resolve(shard))), shard);
@@ -221,7 +228,7 @@ class UploadTest {
     void aLostCommitAnswerIsReconciledWithoutASecondCommit() throws Exception {
         hub.fake.dropResponseNext(Kind.COMMIT);
 
-        PublishedModel out = run(upload(UploadListener.NONE));
+        PublishedModel out = run(upload());
 
         assertTrue(out.reused());
         assertEquals(1, hub.fake.count(Kind.COMMIT));
@@ -230,19 +237,28 @@ class UploadTest {
     }
 
     @Test
+    void aLostCommitAnswerWhoseCommitDidNotLandIsMarkedAbsentAndSentOnceMore() throws Exception {
+        hub.fake.failNext(Kind.COMMIT, 502, 1);
+
+        PublishedModel out = run(upload());
+
+        assertFalse(out.reused());
+        assertEquals(2, hub.fake.count(Kind.COMMIT));
+        assertEquals(1, hub.fake.commitsApplied(REPO));
+        assertEquals(hub.fake.head(REPO), out.commitOid());
+        assertEquals(List.of(EffectStatus.ABSENT, EffectStatus.CONFIRMED),
+                effects().stream().map(ExternalEffect::status).toList());
+    }
+
+    @Test
     void aResumedRunAdoptsTheCommitAnIntendedRecordDescribes() throws Exception {
         hub.fake.dropResponseNext(Kind.COMMIT);
-        UploadListener hubFailsAfterTheCommit = new UploadListener() {
-            @Override
-            public void beforeCommit(String parentCommit, List<sn37.miner.hub.CommitEntry> entries) {
-                hub.fake.failNext(Kind.MODEL_INFO, 503, 6);
-            }
-        };
-        StageException failed = assertThrows(StageException.class, () -> run(upload(hubFailsAfterTheCommit)));
+        hub.fake.onHandled(Kind.COMMIT, () -> hub.fake.failNext(Kind.MODEL_INFO, 503, 6));
+        StageException failed = assertThrows(StageException.class, () -> run(upload()));
         assertTrue(failed.getMessage().contains("HTTP 503"), failed.getMessage());
         assertEquals(EffectStatus.INTENDED, effects().get(0).status());
 
-        PublishedModel out = run(upload(UploadListener.NONE));
+        PublishedModel out = run(upload());
 
         assertTrue(out.reused());
         assertEquals(1, hub.fake.count(Kind.COMMIT));
@@ -253,15 +269,10 @@ class UploadTest {
 
     @Test
     void anIntendedCommitThatNeverLandedIsMarkedAbsentAndSentAgain() throws Exception {
-        UploadListener dying = new UploadListener() {
-            @Override
-            public void beforeCommit(String parentCommit, List<sn37.miner.hub.CommitEntry> entries) {
-                throw new IllegalStateException("simulated process death before the commit was sent");
-            }
-        };
-        assertThrows(IllegalStateException.class, () -> run(upload(dying)));
+        EffectRecords dying = new DyingOnceIntended(new StoreEffects(store, runId, StageNames.UPLOAD));
+        assertThrows(IllegalStateException.class, () -> upload().run(ctx(params(REPO, model), null, dying)));
 
-        PublishedModel out = run(upload(UploadListener.NONE));
+        PublishedModel out = run(upload());
 
         assertFalse(out.reused());
         assertEquals(1, hub.fake.count(Kind.COMMIT));
@@ -272,10 +283,10 @@ class UploadTest {
 
     @Test
     void resumingAfterAConfirmedCommitMakesNoCommitCall() throws Exception {
-        PublishedModel first = run(upload(UploadListener.NONE));
+        PublishedModel first = run(upload());
         int writes = hub.count(Kind.PREUPLOAD, Kind.LFS_BATCH, Kind.COMMIT, Kind.CREATE_REPO);
 
-        PublishedModel again = run(upload(UploadListener.NONE));
+        PublishedModel again = run(upload());
 
         assertEquals(writes, hub.count(Kind.PREUPLOAD, Kind.LFS_BATCH, Kind.COMMIT, Kind.CREATE_REPO));
         assertEquals(1, hub.fake.count(Kind.COMMIT));
@@ -286,7 +297,7 @@ class UploadTest {
     void uploadsTheTokenizerOnlyWhenTheCompetitionTakesTheModelsOwn() throws Exception {
         TinyModels.writeText(model, "tokenizer.json", "{\"version\": \"1.0\"}");
 
-        PublishedModel own = run(upload(UploadListener.NONE, id -> TinyModels.ownTokenizer(10_000_000),
+        PublishedModel own = run(upload(id -> TinyModels.ownTokenizer(10_000_000),
                 FakeHubClients.WRITE_TOKEN));
 
         assertTrue(own.files().containsKey("tokenizer.json"));
@@ -294,7 +305,7 @@ class UploadTest {
         hashed.add("tokenizer.json");
         assertEquals(DirectoryHash.ofFiles(model, hashed), own.dirHash());
 
-        PublishedModel fixed = run(upload(UploadListener.NONE));
+        PublishedModel fixed = run(upload());
 
         assertEquals(List.of("tokenizer.json"), fixed.ignored());
         assertEquals(List.of("tokenizer.json"), fixed.deleted());
@@ -303,7 +314,7 @@ class UploadTest {
 
     @Test
     void readsTheModelDirFromTheTrainStageUnlessGivenUploadDir() throws Exception {
-        Upload upload = upload(UploadListener.NONE);
+        Upload upload = upload();
         RunParams pipeline = params(REPO, null);
         assertEquals(List.of(StageNames.TRAIN), upload.requires(pipeline));
         assertEquals(List.of(), upload.requires(params(REPO, model)));
@@ -340,7 +351,7 @@ class UploadTest {
     void refusesADirWithoutConfigJson() throws Exception {
         Files.delete(model.resolve("config.json"));
 
-        StageException e = refused(upload(UploadListener.NONE), params(REPO, model));
+        StageException e = refused(upload(), params(REPO, model));
 
         assertTrue(e.getMessage().contains("has no config.json"), e.getMessage());
         assertEquals(0, requests());
@@ -350,7 +361,7 @@ class UploadTest {
     void refusesBinWeights() throws Exception {
         TinyModels.writeText(model, "pytorch_model-00001-of-00002.bin", "pickle");
 
-        StageException e = refused(upload(UploadListener.NONE), params(REPO, model));
+        StageException e = refused(upload(), params(REPO, model));
 
         assertTrue(e.getMessage().contains("safetensors only"), e.getMessage());
         assertEquals(0, requests());
@@ -358,7 +369,7 @@ class UploadTest {
 
     @Test
     void refusesADirOverTheSizeLimit() throws Exception {
-        StageException e = refused(upload(UploadListener.NONE, id -> TinyModels.b7(100_000),
+        StageException e = refused(upload(id -> TinyModels.b7(100_000),
                 FakeHubClients.WRITE_TOKEN), params(REPO, model));
 
         assertTrue(e.getMessage().contains("limit of 100000 bytes"), e.getMessage());
@@ -369,7 +380,7 @@ class UploadTest {
     void refusesAnInvalidTokenWithWhatToDo() throws Exception {
         String bad = "hf_notAValidToken0123456789";
 
-        StageException e = refused(upload(UploadListener.NONE, ROOMY, bad), params(REPO, model));
+        StageException e = refused(upload(ROOMY, bad), params(REPO, model));
 
         assertTrue(e.getMessage().contains("HTTP 401"), e.getMessage());
         assertTrue(e.getMessage().contains("create a new one with write access"), e.getMessage());
@@ -379,7 +390,7 @@ class UploadTest {
 
     @Test
     void refusesAReadOnlyToken() throws Exception {
-        StageException e = refused(upload(UploadListener.NONE, ROOMY, FakeHubClients.READ_TOKEN), params(REPO, model));
+        StageException e = refused(upload(ROOMY, FakeHubClients.READ_TOKEN), params(REPO, model));
 
         assertTrue(e.getMessage().contains("read-only"), e.getMessage());
         assertFalse(e.getMessage().contains(FakeHubClients.READ_TOKEN));
@@ -390,7 +401,7 @@ class UploadTest {
     void aHubRefusalToWriteSaysWhatToDo() throws Exception {
         hub.fake.failNext(Kind.CREATE_REPO, 403, 1);
 
-        StageException e = refused(upload(UploadListener.NONE), params(REPO, model));
+        StageException e = refused(upload(), params(REPO, model));
 
         assertTrue(e.getMessage().contains("HTTP 403"), e.getMessage());
         assertTrue(e.getMessage().contains("write access"), e.getMessage());
@@ -400,16 +411,45 @@ class UploadTest {
     @Test
     void refusesToStartWithoutRepoTokenOrWallet() throws Exception {
         RunParams noRepo = Json.mapper().readValue("{\"upload_dir\": \"" + model + "\"}", RunParams.class);
-        StageException repo = refused(upload(UploadListener.NONE), noRepo);
-        StageException token = refused(upload(UploadListener.NONE, ROOMY, null), params(REPO, model));
+        StageException repo = refused(upload(), noRepo);
+        StageException token = refused(upload(ROOMY, null), params(REPO, model));
         Files.delete(wallets.resolve("miner").resolve("hotkeys").resolve("hot"));
         WalletException wallet = assertThrows(WalletException.class,
-                () -> upload(UploadListener.NONE).run(ctx(params(REPO, model), null)));
+                () -> upload().run(ctx(params(REPO, model), null)));
 
         assertTrue(repo.getMessage().contains("--hf_repo_id"), repo.getMessage());
         assertTrue(token.getMessage().contains("HF_ACCESS_TOKEN"), token.getMessage());
         assertTrue(wallet.getMessage().startsWith("no hotkey file at "), wallet.getMessage());
         assertTrue(wallet.getMessage().contains("--wallet.name miner --wallet.hotkey hot"), wallet.getMessage());
         assertEquals(0, requests());
+    }
+
+    /** The process dies right after the intent is recorded, before the commit is sent. */
+    private record DyingOnceIntended(EffectRecords store) implements EffectRecords {
+        @Override
+        public ExternalEffect intend(String effectKey, String requestJson) {
+            store.intend(effectKey, requestJson);
+            throw new IllegalStateException("simulated process death before the commit was sent");
+        }
+
+        @Override
+        public void confirm(String effectKey, String responseJson) {
+            store.confirm(effectKey, responseJson);
+        }
+
+        @Override
+        public void markAbsent(String effectKey) {
+            store.markAbsent(effectKey);
+        }
+
+        @Override
+        public Optional<ExternalEffect> find(String effectKey) {
+            return store.find(effectKey);
+        }
+
+        @Override
+        public List<ExternalEffect> ofStage() {
+            return store.ofStage();
+        }
     }
 }

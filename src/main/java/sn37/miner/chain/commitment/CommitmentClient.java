@@ -100,6 +100,13 @@ public final class CommitmentClient {
     }
 
     /**
+     * What {@link #prepare} found: the chain holds the text already ({@code onChain}, final; nothing to send), or
+     * the signed extrinsic that puts it there.
+     */
+    public record Prepared(int netuid, byte[] hotkey, String text, CommitmentOutcome onChain,
+            PreparedExtrinsic extrinsic) {}
+
+    /**
      * Puts {@code text} on chain as the hotkey's commitment on {@code netuid}, at most once. {@code beforeSubmit}
      * sees the signed extrinsic right before it is sent (to record the intent durably); it is not called when
      * nothing needs sending.
@@ -109,6 +116,19 @@ public final class CommitmentClient {
      * @throws CommitPendingException sent, but not settled in time; read again later, do not resend
      */
     public CommitmentOutcome commit(int netuid, Sr25519Keypair signer, String text, Consumer<PreparedExtrinsic> beforeSubmit) {
+        Prepared prepared = prepare(netuid, signer, text);
+        if (prepared.onChain() != null) {
+            return prepared.onChain();
+        }
+        beforeSubmit.accept(prepared.extrinsic());
+        return submit(prepared);
+    }
+
+    /**
+     * Everything of {@link #commit} before the submission: reads the chain first (holding exactly this text already
+     * means nothing to send), checks registration and the runtime's rate limit, then signs the extrinsic.
+     */
+    public Prepared prepare(int netuid, Sr25519Keypair signer, String text) {
         byte[] hotkey = signer.publicKey();
         String ss58 = Ss58.encode(hotkey);
         Data.Raw field = rawField(text);
@@ -117,7 +137,9 @@ public final class CommitmentClient {
         if (now.isPresent() && now.get().text().equals(text)) {
             LOG.info("netuid {} hotkey {}: the chain holds this metadata since block {}; nothing to send", netuid, ss58,
                     now.get().block());
-            return new CommitmentOutcome(awaitFinal(netuid, hotkey, text, now.get().block(), null), null, true);
+            CommitmentOutcome held = new CommitmentOutcome(awaitFinal(netuid, hotkey, text, now.get().block(), null),
+                    null, true);
+            return new Prepared(netuid, hotkey, text, held, null);
         }
         if (metagraph.uidOf(netuid, hotkey, best).isEmpty()) {
             throw new NotRegisteredException(ss58, netuid, chain.endpoint());
@@ -127,8 +149,19 @@ public final class CommitmentClient {
             throw new CommitTooEarlyException(window.reason(), window.firstBlock(), best.number(), chain.blockTime(), clock.instant());
         }
         byte[] call = setCommitmentCall(chain.metadata(), netuid, text);
-        PreparedExtrinsic x = submitter.prepare(signer, call);
-        beforeSubmit.accept(x);
+        return new Prepared(netuid, hotkey, text, null, submitter.prepare(signer, call));
+    }
+
+    /**
+     * Submits a prepared extrinsic and follows it to finality, confirming by reading back. A lost outcome is settled
+     * by reading the chain, never by resending.
+     */
+    public CommitmentOutcome submit(Prepared prepared) {
+        int netuid = prepared.netuid();
+        String text = prepared.text();
+        byte[] hotkey = prepared.hotkey();
+        String ss58 = Ss58.encode(hotkey);
+        PreparedExtrinsic x = prepared.extrinsic();
         Inclusion inclusion;
         try {
             inclusion = submitter.submitAndWatch(x, true);
@@ -136,7 +169,7 @@ public final class CommitmentClient {
             LOG.warn("netuid {} hotkey {}: {}; reading the chain to settle it", netuid, ss58, e.getMessage());
             return settle(netuid, hotkey, text, PendingExtrinsic.of(x), e);
         } catch (ExtrinsicFailedException e) {
-            throw dispatchFailure(netuid, hotkey, field, e);
+            throw dispatchFailure(netuid, hotkey, rawField(text), e);
         }
         OnChainCommitment back = read(netuid, hotkey, inclusion.block())
                 .filter(c -> c.text().equals(text))

@@ -1,12 +1,10 @@
-package sn37.miner.stage;
+package sn37.miner.run;
 
 import java.util.List;
 import java.util.Optional;
-import sn37.miner.run.ExternalEffect;
-import sn37.miner.run.RunStore;
 
 /** A stage's external effects kept in the run store: what the runner gives every stage. */
-public record StoreEffects(RunStore store, String runId, String stage) implements StageContext.Effects {
+public record StoreEffects(RunStore store, String runId, String stage) implements EffectRecords {
     @Override
     public ExternalEffect intend(String effectKey, String requestJson) {
         return store.intendEffect(effectKey, runId, stage, requestJson);
