@@ -32,6 +32,11 @@ final class TestServer implements AutoCloseable {
         this.managementPort = managementPort;
     }
 
+    /** A loopback port nothing listens on: a test's remote that is not faked refuses at once, never the internet. */
+    static final String NOWHERE = "http://127.0.0.1:9";
+    private static final List<String> REMOTES = List.of("miner.hub.endpoint", "miner.wandb.base-url",
+            "miner.data.hf.viewer-url");
+
     static Settings settings(Path dir, Map<String, String> extra) {
         int port = freePort();
         int mgmt = freePort();
@@ -44,6 +49,7 @@ final class TestServer implements AutoCloseable {
         o.put("pipeline.sweeper.enabled", "false");
         o.put("pipeline.api.data-root", dir.toString());
         o.put("pipeline.api.models-root", dir.toString());
+        for (String key : REMOTES) o.put(key, NOWHERE);
         o.putAll(extra);
         return Settings.load(Path.of("").toAbsolutePath(), Env.of(Map.of()), List.of()).with(o);
     }
@@ -66,11 +72,17 @@ final class TestServer implements AutoCloseable {
                 Integer.parseInt(settings.get("camel.management.port")));
     }
 
-    /** The built-in stages with endpoints that lead nowhere: tests bring their own fakes where they need remotes. */
+    /**
+     * The built-in stages with remotes that refuse at once ({@link #NOWHERE}; fetch-data without waits between
+     * retries): tests bring their own fakes where they need remotes.
+     */
     static List<Stage> builtIn() {
-        Settings s = Settings.load(Path.of("").toAbsolutePath(), Env.of(Map.of()), List.of());
+        Map<String, String> nowhere = new HashMap<>();
+        for (String key : REMOTES) nowhere.put(key, NOWHERE);
+        Settings s = Settings.load(Path.of("").toAbsolutePath(), Env.of(Map.of()), List.of()).with(nowhere);
         return BuiltInStages.all(s, Env.of(Map.of())).stream()
-                .filter(x -> !List.of("load-model", "train", "evaluate").contains(x.name())).toList();
+                .filter(x -> !List.of("load-model", "train", "evaluate").contains(x.name()))
+                .map(x -> x.name().equals("fetch-data") ? TestStages.fetchData() : x).toList();
     }
 
     static List<Stage> withExtra(Stage... extra) {

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import sn37.miner.config.Endpoints;
 import sn37.miner.config.Secrets;
+import sn37.miner.data.Sn1DataSettings;
 import sn37.miner.stage.FetchData;
 import sn37.miner.stage.RunParams;
 import sn37.miner.stage.Stage;
@@ -21,11 +22,15 @@ import sn37.miner.stage.StageException;
 final class TestStages {
     private TestStages() {}
 
-    /** The real fetch-data stage with no secrets and endpoints that lead nowhere: local JSONL sources only. */
+    /**
+     * The real fetch-data stage with no secrets and remotes that refuse at once, without waits between retries:
+     * local JSONL sources only (FINEWEB's texts, which an online run fetches, are recorded as not fetched).
+     */
     static FetchData fetchData() {
         return new FetchData(new StageServices(new Secrets(Optional.empty(), Optional.empty(), Optional.empty()),
-                new Endpoints("http://127.0.0.1:9", "http://127.0.0.1:9", Map.of()), Path.of("").toAbsolutePath(),
-                Clock.systemUTC()));
+                new Endpoints(TestServer.NOWHERE, TestServer.NOWHERE, Map.of()), Path.of("").toAbsolutePath(),
+                Clock.systemUTC()), Sn1DataSettings.defaults().withDatasetViewerUrl(TestServer.NOWHERE)
+                .withSleeper(wait -> {}));
     }
 
     /** A test stage wrapped around a real one: same name, same requirements. */
