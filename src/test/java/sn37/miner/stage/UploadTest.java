@@ -296,19 +296,22 @@ class UploadTest {
     @Test
     void uploadsTheTokenizerOnlyWhenTheCompetitionTakesTheModelsOwn() throws Exception {
         TinyModels.writeText(model, "tokenizer.json", "{\"version\": \"1.0\"}");
+        TinyModels.writeText(model, "tokenizer_config.json", "{\"eos_token\": \"<|endoftext|>\"}");
 
         PublishedModel own = run(upload(id -> TinyModels.ownTokenizer(10_000_000),
                 FakeHubClients.WRITE_TOKEN));
 
         assertTrue(own.files().containsKey("tokenizer.json"));
+        assertTrue(own.files().containsKey("tokenizer_config.json"));
         List<String> hashed = new ArrayList<>(SHARDED);
         hashed.add("tokenizer.json");
+        hashed.add("tokenizer_config.json");
         assertEquals(DirectoryHash.ofFiles(model, hashed), own.dirHash());
 
         PublishedModel fixed = run(upload());
 
-        assertEquals(List.of("tokenizer.json"), fixed.ignored());
-        assertEquals(List.of("tokenizer.json"), fixed.deleted());
+        assertEquals(List.of("tokenizer.json", "tokenizer_config.json"), fixed.ignored());
+        assertEquals(List.of("tokenizer.json", "tokenizer_config.json"), fixed.deleted());
         assertFalse(hub.fake.headFiles(REPO).containsKey("tokenizer.json"));
     }
 
