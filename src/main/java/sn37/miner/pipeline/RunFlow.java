@@ -5,7 +5,7 @@ import java.util.Set;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sn37.miner.config.Json;
+import sn37.miner.util.Json;
 import sn37.miner.config.PipelineSettings;
 import sn37.miner.metrics.MinerMetrics;
 import sn37.miner.run.FailureKind;

@@ -8,7 +8,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sn37.miner.chain.ChainException;
-import sn37.miner.chain.ChainOptions;
+import sn37.miner.chain.ChainSettings;
 import sn37.miner.chain.PreparedExtrinsic;
 import sn37.miner.chain.Ss58;
 import sn37.miner.chain.SubtensorClient;
@@ -65,13 +65,13 @@ public final class Commit implements Stage {
             boolean skipped, String hotkey, int netuid, String repo) {}
 
     private final StageServices services;
-    private final ChainOptions options;
+    private final ChainSettings options;
 
     public Commit(StageServices services) {
-        this(services, ChainOptions.defaults());
+        this(services, ChainSettings.defaults());
     }
 
-    public Commit(StageServices services, ChainOptions options) {
+    public Commit(StageServices services, ChainSettings options) {
         this.services = services;
         this.options = options;
     }

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import sn37.miner.config.Json;
+import sn37.miner.util.Json;
 
 /**
  * The beat-best gate on constructed scores (B7, Oct 2024: eval delay 1200 blocks, ε 0.05 → 0.01 over 36,000):

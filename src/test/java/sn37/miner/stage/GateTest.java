@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import sn37.miner.config.Json;
+import sn37.miner.util.Json;
 
 /** The gate as the reference miner applies it: upload only if metric < threshold, and 0 means never. */
 class GateTest {
@@ -37,7 +37,7 @@ class GateTest {
     void gateNeedsEvaluateUnlessGivenAMetric() throws Exception {
         Gate g = new Gate();
         assertEquals(java.util.List.of("evaluate"), g.requires(RunParams.defaults()));
-        RunParams withMetric = sn37.miner.config.Json.mapper().readValue("{\"metric\": 0.1}", RunParams.class);
+        RunParams withMetric = sn37.miner.util.Json.mapper().readValue("{\"metric\": 0.1}", RunParams.class);
         assertTrue(g.requires(withMetric).isEmpty());
     }
 

@@ -10,7 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import sn37.miner.config.Json;
+import sn37.miner.util.Json;
 
 /**
  * Stage outputs as a run recorded them ({@code runs show --json} of the offline demo, kept under
