@@ -61,7 +61,7 @@ public final class Commit implements Stage {
     record Landed(long block) {}
 
     /** The stage's outputs; {@code skipped}: the chain held exactly this metadata already, nothing was sent. */
-    public record Outputs(long block, String modelId, String extrinsicHash, @JsonProperty("public") boolean madePublic,
+    public record Output(long block, String modelId, String extrinsicHash, @JsonProperty("public") boolean madePublic,
             boolean skipped, String hotkey, int netuid, String repo) {}
 
     private final StageServices services;
@@ -87,7 +87,7 @@ public final class Commit implements Stage {
     }
 
     @Override
-    public Outputs run(StageContext ctx) {
+    public Output run(StageContext ctx) {
         RunParams p = ctx.params();
         if (p.offline()) {
             throw new StageException("an --offline run never commits on chain: run without --offline to publish");
@@ -118,7 +118,7 @@ public final class Commit implements Stage {
             throw new StageException(e.getMessage(), e);
         }
         boolean madePublic = p.updateRepoVisibility() && makePublic(repo, result);
-        return new Outputs(result.commitment().block(), text, result.extrinsicHash(), madePublic, result.skipped(),
+        return new Output(result.commitment().block(), text, result.extrinsicHash(), madePublic, result.skipped(),
                 hotkey.ss58Address(), p.netuid(), repo);
     }
 

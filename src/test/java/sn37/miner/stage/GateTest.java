@@ -18,7 +18,7 @@ class GateTest {
 
     @Test
     void thresholdZeroRejectsEvenAPerfectMetric() {
-        GateDecision d = Gate.decide(0.0, 0.0, "parameter");
+        Gate.Output d = Gate.decide(0.0, 0.0, "parameter");
         assertFalse(d.passed());
         assertTrue(d.reason().contains("never"), d.reason());
     }
@@ -56,7 +56,7 @@ class GateTest {
                 }
             }
         };
-        GateDecision d = new Gate().run(StageContexts.of(p, dir).run("run", 1).outputs(evaluated).build());
+        Gate.Output d = new Gate().run(StageContexts.of(p, dir).run("run", 1).outputs(evaluated).build());
         assertEquals(0.968, d.metric());
         assertFalse(d.passed(), d.reason());
     }
@@ -77,7 +77,7 @@ class GateTest {
             }
         };
 
-        GateDecision d = new Gate().run(StageContexts.of(p, dir).outputs(evaluated).build());
+        Gate.Output d = new Gate().run(StageContexts.of(p, dir).outputs(evaluated).build());
 
         assertEquals(Double.POSITIVE_INFINITY, d.metric());
         assertFalse(d.passed(), d.reason());

@@ -57,7 +57,7 @@ class RecordedOutputsTest {
     @Test
     void evaluateAndGateOutputsCarryTheScoreAndTheDecision() throws Exception {
         Evaluate.Output eval = read(StageNames.EVALUATE, Evaluate.Output.class);
-        GateDecision gate = read(StageNames.GATE, GateDecision.class);
+        Gate.Output gate = read(StageNames.GATE, Gate.Output.class);
         assertEquals(eval.metric(), gate.metric());
         assertTrue(eval.tasks().size() >= 1);
     }
