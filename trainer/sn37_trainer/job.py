@@ -23,7 +23,7 @@ class JobError(Exception):
 
 @dataclass(frozen=True)
 class TrainSettings:
-    """The DJL trainer's TrainConfig plus the LoRA settings; the same names and rules."""
+    """The DJL trainer's TrainSettings plus the LoRA settings; the same names and rules."""
 
     lr: float
     weight_decay: float

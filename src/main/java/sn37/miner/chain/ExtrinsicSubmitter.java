@@ -56,7 +56,7 @@ public final class ExtrinsicSubmitter {
 
     /**
      * Submits and waits for inclusion (and for finality when {@code waitForFinality}). Waits are sized to the
-     * chain: inclusion until the era ends, finality for {@link ChainOptions#finalityBlocks()} blocks.
+     * chain: inclusion until the era ends, finality for {@link ChainSettings#finalityBlocks()} blocks.
      *
      * @throws ExtrinsicFailedException its call failed in the block
      * @throws ExtrinsicRejectedException it will never be included; a new one may be sent

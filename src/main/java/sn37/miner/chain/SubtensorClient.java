@@ -24,17 +24,17 @@ public final class SubtensorClient implements AutoCloseable {
     private static final Duration DEFAULT_BLOCK_TIME = Duration.ofSeconds(12);
 
     private final RpcClient rpc;
-    private final ChainOptions options;
+    private final ChainSettings options;
     private RuntimeMetadata metadata;
     private int metadataSpec = -1;
     private String genesis;
 
-    public SubtensorClient(RpcClient rpc, ChainOptions options) {
+    public SubtensorClient(RpcClient rpc, ChainSettings options) {
         this.rpc = rpc;
         this.options = options;
     }
 
-    public static SubtensorClient connect(String endpoint, ChainOptions options) {
+    public static SubtensorClient connect(String endpoint, ChainSettings options) {
         return new SubtensorClient(new RpcClient(endpoint, options.rpc()), options);
     }
 
@@ -42,7 +42,7 @@ public final class SubtensorClient implements AutoCloseable {
         return rpc;
     }
 
-    public ChainOptions options() {
+    public ChainSettings options() {
         return options;
     }
 
@@ -165,7 +165,7 @@ public final class SubtensorClient implements AutoCloseable {
                 .flatMap(p -> p.constant(name)).map(PalletMetadata.Constant::value);
     }
 
-    /** {@link ChainOptions#blockTime()}, else {@code Aura.SlotDuration} (ms, u64), else 12 s. */
+    /** {@link ChainSettings#blockTime()}, else {@code Aura.SlotDuration} (ms, u64), else 12 s. */
     public Duration blockTime() {
         if (options.blockTime() != null) {
             return options.blockTime();

@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import sn37.miner.competition.CompetitionSchedule;
 import sn37.miner.competition.CompetitionTable;
-import sn37.miner.config.Json;
+import sn37.miner.util.Json;
 
 @Command(name = "competitions", mixinStandardHelpOptions = true,
         description = "Print the competitions: ids, parameter limits, architectures, tokenizer, eval delay, epsilon,"

@@ -3,7 +3,7 @@ package sn37.miner.cli;
 import java.io.PrintWriter;
 import java.util.function.Supplier;
 import picocli.CommandLine.Option;
-import sn37.miner.chain.ChainOptions;
+import sn37.miner.chain.ChainSettings;
 import sn37.miner.competition.CompetitionSchedule;
 import sn37.miner.competition.CompetitionTable;
 import sn37.miner.stage.DefaultCompetition;
@@ -24,7 +24,7 @@ final class ListCompetitionsOption {
      *
      * @param endpoint the node of the run's --subtensor flags; not asked when {@code offline}
      */
-    boolean printIfAsked(PrintWriter out, boolean offline, Supplier<String> endpoint, ChainOptions chain) {
+    boolean printIfAsked(PrintWriter out, boolean offline, Supplier<String> endpoint, ChainSettings chain) {
         if (!listCompetitions) return false;
         CompetitionTable.Mark mark;
         if (offline) {

@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Unmatched;
-import sn37.miner.chain.ChainOptions;
+import sn37.miner.chain.ChainSettings;
 import sn37.miner.run.Run;
 import sn37.miner.stage.DefaultCompetition;
 import sn37.miner.stage.RunParams;
@@ -124,10 +124,10 @@ public final class MineCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (listCompetitions.printIfAsked(spec.commandLine().getOut(), offline, this::chainEndpoint,
-                ChainOptions.defaults())) {
+                ChainSettings.defaults())) {
             return 0;
         }
-        RunParams params = params(ChainOptions.defaults());
+        RunParams params = params(ChainSettings.defaults());
         RunPreflight.cli().check(Run.PIPELINE, params);
         OneShot.trainerPreflight(params, overrides);
         if (!params.offline()) {
@@ -143,7 +143,7 @@ public final class MineCommand implements Callable<Integer> {
      * The run's parameters. Without --competition_id an online run takes the competition live at the chain's current
      * block, and records that block; an --offline run keeps {@link RunParams#DEFAULT_COMPETITION}.
      */
-    RunParams params(ChainOptions chain) {
+    RunParams params(ChainSettings chain) {
         if (competitionId != null || offline) return params(competitionId, null);
         // the competition picks other defaults (the data source), so the flags are checked once it is known
         DefaultCompetition.Choice live = DefaultCompetition.at(chainEndpoint(), chain);

@@ -16,9 +16,9 @@ import sn37.miner.stage.BuiltInStages;
 import sn37.miner.stage.PublishPreflight;
 import sn37.miner.stage.RunParams;
 import sn37.miner.stage.RunPreflight;
-import sn37.miner.config.Json;
+import sn37.miner.util.Json;
 import sn37.miner.stage.StageServices;
-import sn37.miner.chain.ChainOptions;
+import sn37.miner.chain.ChainSettings;
 
 /** The pipeline in this process without HTTP or schedules, for the CLI's mine and resume. */
 final class OneShot implements AutoCloseable {
@@ -59,7 +59,7 @@ final class OneShot implements AutoCloseable {
     static String preflight(RunParams params, List<String> overrides) {
         Env env = Env.load(Path.of(""));
         Settings settings = Settings.load(MinerApp.home(), env, overrides);
-        return PublishPreflight.check(params, StageServices.from(settings, env), ChainOptions.defaults());
+        return PublishPreflight.check(params, StageServices.from(settings, env), ChainSettings.defaults());
     }
 
     /** The remote endpoints the configuration names (the chain's, for the default competition). */

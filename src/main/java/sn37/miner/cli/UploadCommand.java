@@ -13,8 +13,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Unmatched;
-import sn37.miner.chain.ChainOptions;
-import sn37.miner.config.Json;
+import sn37.miner.chain.ChainSettings;
+import sn37.miner.util.Json;
 import sn37.miner.pipeline.RunFlow;
 import sn37.miner.run.Run;
 import sn37.miner.stage.DefaultCompetition;
@@ -54,7 +54,7 @@ public final class UploadCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (listCompetitions.printIfAsked(spec.commandLine().getOut(), false, this::chainEndpoint,
-                ChainOptions.defaults())) {
+                ChainSettings.defaults())) {
             return 0;
         }
         if (hfRepoId == null || loadModelDir == null) {
@@ -70,7 +70,7 @@ public final class UploadCommand implements Callable<Integer> {
         RunPreflight.cli().check(RunFlow.PUBLISH, params);
         spec.commandLine().getErr().println("pre-flight: " + OneShot.preflight(params, overrides));
         if (competitionId == null) {
-            DefaultCompetition.Choice live = DefaultCompetition.at(chainEndpoint(), ChainOptions.defaults());
+            DefaultCompetition.Choice live = DefaultCompetition.at(chainEndpoint(), ChainSettings.defaults());
             spec.commandLine().getErr().println("competition: " + live.describe() + "; --competition_id chooses another");
             params = params(live.id(), live.block());
             RunPreflight.cli().check(RunFlow.PUBLISH, params);

@@ -1,5 +1,7 @@
 package sn37.miner.config;
 
+import sn37.miner.util.Json;
+
 import static java.util.Map.entry;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,5 +1,7 @@
 package sn37.miner.config;
 
+import sn37.miner.util.Secret;
+
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;

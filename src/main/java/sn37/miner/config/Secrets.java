@@ -1,5 +1,7 @@
 package sn37.miner.config;
 
+import sn37.miner.util.Secret;
+
 import java.util.Optional;
 
 /**

@@ -1,5 +1,7 @@
 package sn37.miner.config;
 
+import sn37.miner.util.Echo;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -16,8 +16,8 @@ import okhttp3.Request;
 import okhttp3.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sn37.miner.config.Secret;
-import sn37.miner.hub.Sleeper;
+import sn37.miner.util.Secret;
+import sn37.miner.util.Sleeper;
 
 /**
  * The Hugging Face dataset viewer API ({@code huggingface/dataset-viewer} docs {@code splits.md}, {@code rows.md}):

@@ -17,8 +17,8 @@ import java.util.function.BooleanSupplier;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sn37.miner.config.Secret;
-import sn37.miner.hub.Sleeper;
+import sn37.miner.util.Secret;
+import sn37.miner.util.Sleeper;
 
 /**
  * The FINEWEB task's texts, drawn as validators draw theirs (finetuning @726fb931 and @afd44037

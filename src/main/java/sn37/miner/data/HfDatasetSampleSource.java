@@ -27,11 +27,11 @@ public final class HfDatasetSampleSource implements SampleSource {
     private record Pending(String where, JsonNode row, String skip, String detail) {}
 
     private final DatasetViewerClient viewer;
-    private final HfSourceOptions options;
+    private final HfSourceSettings options;
     private final ValidatorCheck validators;
     private final long seed;
 
-    public HfDatasetSampleSource(DatasetViewerClient viewer, HfSourceOptions options, ValidatorCheck validators,
+    public HfDatasetSampleSource(DatasetViewerClient viewer, HfSourceSettings options, ValidatorCheck validators,
             long seed) {
         this.viewer = viewer;
         this.options = options;

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import okhttp3.OkHttpClient;
-import sn37.miner.config.Secret;
-import sn37.miner.hub.Sleeper;
+import sn37.miner.util.Secret;
+import sn37.miner.util.Sleeper;
 
 /**
  * The DISTILLED_REASONING_3B data ({@code --data_source reasoning}): SYNTHETIC-1 SFT and Codeforces CoTs rows, from

@@ -3,7 +3,7 @@ package sn37.miner.data;
 import java.util.List;
 import java.util.Objects;
 import okhttp3.OkHttpClient;
-import sn37.miner.hub.Sleeper;
+import sn37.miner.util.Sleeper;
 import sn37.miner.wandb.WandbHttp;
 
 /**
@@ -11,7 +11,7 @@ import sn37.miner.wandb.WandbHttp;
  * metagraph provides it), the W&B and HF source options, the dataset viewer's base URL, one HTTP client, how
  * retries wait, and how many training rows per task the competition-4 source fetches by default.
  */
-public record Sn1DataSettings(List<String> validatorHotkeys, WandbSourceOptions wandb, HfSourceOptions hf,
+public record Sn1DataSettings(List<String> validatorHotkeys, WandbSourceSettings wandb, HfSourceSettings hf,
         String datasetViewerUrl, OkHttpClient http, Sleeper sleeper, int reasoningTrainRows) {
 
     /** {@code miner.data.reasoning.train-rows}: ten viewer pages a task. */
@@ -33,7 +33,7 @@ public record Sn1DataSettings(List<String> validatorHotkeys, WandbSourceOptions 
 
     /** No validator allow-list (so remote data needs --allow_unverified_data until one is set), default options. */
     public static Sn1DataSettings defaults() {
-        return new Sn1DataSettings(List.of(), WandbSourceOptions.defaults(), HfSourceOptions.defaults(),
+        return new Sn1DataSettings(List.of(), WandbSourceSettings.defaults(), HfSourceSettings.defaults(),
                 DATASET_VIEWER_URL, WandbHttp.defaultClient(), Sleeper.SYSTEM,
                 REASONING_TRAIN_ROWS);
     }
@@ -42,11 +42,11 @@ public record Sn1DataSettings(List<String> validatorHotkeys, WandbSourceOptions 
         return new Sn1DataSettings(hotkeys, wandb, hf, datasetViewerUrl, http, sleeper, reasoningTrainRows);
     }
 
-    public Sn1DataSettings withWandb(WandbSourceOptions options) {
+    public Sn1DataSettings withWandb(WandbSourceSettings options) {
         return new Sn1DataSettings(validatorHotkeys, options, hf, datasetViewerUrl, http, sleeper, reasoningTrainRows);
     }
 
-    public Sn1DataSettings withHf(HfSourceOptions options) {
+    public Sn1DataSettings withHf(HfSourceSettings options) {
         return new Sn1DataSettings(validatorHotkeys, wandb, options, datasetViewerUrl, http, sleeper, reasoningTrainRows);
     }
 

@@ -2,7 +2,7 @@ package sn37.miner.data;
 
 import java.time.Clock;
 import java.util.Optional;
-import sn37.miner.config.Secret;
+import sn37.miner.util.Secret;
 import sn37.miner.wandb.WandbGraphql;
 import sn37.miner.wandb.WandbHttp;
 import sn37.miner.wandb.WandbPublicApi;
@@ -22,7 +22,7 @@ public final class Sn1Sources {
      */
     public WandbSampleSource wandb(String baseUrl, Optional<Secret> key, long seed, Integer limit,
             boolean unverifiedAllowed, Clock clock) {
-        WandbSourceOptions options = limit == null ? settings.wandb() : settings.wandb().withTarget(limit);
+        WandbSourceSettings options = limit == null ? settings.wandb() : settings.wandb().withTarget(limit);
         ValidatorCheck validators = validators(unverifiedAllowed);
         validators.requireUsable("wandb:" + options.project());
         Secret secret = key.orElseThrow(() -> new DataSourceException("no W&B key for reading SN1 data: set"
@@ -39,7 +39,7 @@ public final class Sn1Sources {
      * @throws DataSourceException when there is no way to verify the data
      */
     public HfDatasetSampleSource hf(Optional<Secret> hfToken, long seed, Integer limit, boolean unverifiedAllowed) {
-        HfSourceOptions options = limit == null ? settings.hf() : settings.hf().withTarget(limit);
+        HfSourceSettings options = limit == null ? settings.hf() : settings.hf().withTarget(limit);
         ValidatorCheck validators = validators(unverifiedAllowed);
         validators.requireUsable("hf:" + options.dataset());
         DatasetViewerClient viewer = new DatasetViewerClient(settings.http(), settings.datasetViewerUrl(), hfToken,

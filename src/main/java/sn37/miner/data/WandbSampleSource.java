@@ -20,7 +20,7 @@ import java.util.Optional;
 import java.util.Random;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sn37.miner.hub.Sleeper;
+import sn37.miner.util.Sleeper;
 import sn37.miner.wandb.WandbException;
 import sn37.miner.wandb.WandbPublicApi;
 import sn37.miner.wandb.WandbRun;
@@ -46,13 +46,13 @@ public final class WandbSampleSource implements SampleSource {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final WandbPublicApi api;
-    private final WandbSourceOptions options;
+    private final WandbSourceSettings options;
     private final ValidatorCheck validators;
     private final long seed;
     private final Clock clock;
     private final Sleeper sleeper;
 
-    public WandbSampleSource(WandbPublicApi api, WandbSourceOptions options, ValidatorCheck validators, long seed,
+    public WandbSampleSource(WandbPublicApi api, WandbSourceSettings options, ValidatorCheck validators, long seed,
             Clock clock, Sleeper sleeper) {
         this.api = api;
         this.options = options;
@@ -110,7 +110,7 @@ public final class WandbSampleSource implements SampleSource {
         provenance.put("mode", options.mode().name().toLowerCase());
         provenance.put("seed", seed);
         String createdAfter = null;
-        if (options.mode() == WandbSourceOptions.Mode.HISTORIC) {
+        if (options.mode() == WandbSourceSettings.Mode.HISTORIC) {
             createdAfter = FILTER_TIME.format(randomStart(rng));
             provenance.put("createdAfter", createdAfter);
         }
@@ -127,7 +127,7 @@ public final class WandbSampleSource implements SampleSource {
         Map<String, Integer> skippedRuns = new LinkedHashMap<>();
         List<Map<String, Object>> scanned = new ArrayList<>();
         int listed = 0;
-        if (options.mode() == WandbSourceOptions.Mode.LATEST) {
+        if (options.mode() == WandbSourceSettings.Mode.LATEST) {
             List<WandbRun> runs = allRuns(filters);
             listed = runs.size();
             Collections.shuffle(runs, rng);
@@ -204,7 +204,7 @@ public final class WandbSampleSource implements SampleSource {
             skippedRuns.merge("no history", 1, Integer::sum);
             return;
         }
-        StepWindow window = options.mode() == WandbSourceOptions.Mode.LATEST
+        StepWindow window = options.mode() == WandbSourceSettings.Mode.LATEST
                 ? StepWindow.endingAt(last, options.steps())
                 : StepWindow.randomEnd(last, options.steps(), rng);
         int keptBefore = tally.kept();

@@ -1,5 +1,7 @@
 package sn37.miner.hub;
 
+import sn37.miner.util.Sleeper;
+
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;

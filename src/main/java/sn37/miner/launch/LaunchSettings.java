@@ -2,7 +2,7 @@ package sn37.miner.launch;
 
 import java.nio.file.Path;
 import java.util.Optional;
-import sn37.miner.config.Secret;
+import sn37.miner.util.Secret;
 import sn37.miner.launch.slurm.SlurmSettings;
 
 /**

@@ -1,7 +1,7 @@
 package sn37.miner.launch;
 
 import java.nio.file.Path;
-import sn37.miner.config.Secret;
+import sn37.miner.util.Secret;
 import sn37.miner.launch.local.LocalTorchrun;
 import sn37.miner.launch.slurm.SlurmLauncher;
 import sn37.miner.launch.slurm.SlurmSettings;

@@ -11,7 +11,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sn37.miner.config.Echo;
+import sn37.miner.util.Echo;
 import sn37.miner.config.PipelineSettings;
 
 /**

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sn37.miner.config.Json;
+import sn37.miner.util.Json;
 import sn37.miner.run.RunConflictException;
 import sn37.miner.run.RunNotFoundException;
 

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
-import sn37.miner.config.Echo;
+import sn37.miner.util.Echo;
 
 /**
  * Serves the run dashboard (classpath {@code dashboard/}) at {@code /} of the API port. Only a plain file name of

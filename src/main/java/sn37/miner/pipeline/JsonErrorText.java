@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import java.util.Map;
 import java.util.stream.Collectors;
-import sn37.miner.config.Echo;
+import sn37.miner.util.Echo;
 
 /**
  * A Jackson error as a person reads it: the field, the value that came and the type that was expected, or where

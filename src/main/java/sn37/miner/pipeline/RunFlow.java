@@ -5,7 +5,7 @@ import java.util.Set;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sn37.miner.config.Json;
+import sn37.miner.util.Json;
 import sn37.miner.config.PipelineSettings;
 import sn37.miner.metrics.MinerMetrics;
 import sn37.miner.run.FailureKind;
@@ -13,7 +13,7 @@ import sn37.miner.run.Run;
 import sn37.miner.run.RunStatus;
 import sn37.miner.run.RunStore;
 import sn37.miner.run.StageExecution;
-import sn37.miner.stage.GateDecision;
+import sn37.miner.stage.Gate;
 import sn37.miner.stage.RunParams;
 import sn37.miner.stage.StageException;
 import sn37.miner.stage.StageNames;
@@ -69,7 +69,7 @@ public final class RunFlow {
     /** Records upload and commit SKIPPED with the reason, so the run shows why nothing was published. */
     public void skipPublish(Exchange ex) throws Exception {
         Run run = store.get(runId(ex));
-        GateDecision d = gate(run);
+        Gate.Output d = gate(run);
         String reason = d.passed() ? "offline: nothing is published" : "gate rejected: " + d.reason();
         String outputs = Json.mapper().writeValueAsString(java.util.Map.of("reason", reason));
         for (String stage : StageNames.PUBLISH) store.recordSkipped(run.id(), stage, run.attempt(), outputs);
@@ -80,7 +80,7 @@ public final class RunFlow {
         Run run = store.get(runId(ex));
         if (run.status() != RunStatus.RUNNING) return;
         if (run.isPipeline() || run.kind().equals(StageNames.GATE)) {
-            GateDecision d = gate(run);
+            Gate.Output d = gate(run);
             if (!d.passed()) {
                 finish(run, RunStatus.REJECTED, null, d.reason());
                 return;
@@ -142,12 +142,12 @@ public final class RunFlow {
         LOG.info("run {} attempt {}: {}{}", run.id(), run.attempt(), status, error == null ? "" : " (" + error + ")");
     }
 
-    private GateDecision gate(Run run) {
+    private Gate.Output gate(Run run) {
         return store.latestStage(run.id(), StageNames.GATE)
                 .filter(s -> s.outputsJson() != null)
                 .map(s -> {
                     try {
-                        return Json.recordReader(GateDecision.class).<GateDecision>readValue(s.outputsJson());
+                        return Json.recordReader(Gate.Output.class).<Gate.Output>readValue(s.outputsJson());
                     } catch (Exception e) {
                         throw new StageException("the gate's recorded decision is unreadable: " + e.getMessage(), e);
                     }

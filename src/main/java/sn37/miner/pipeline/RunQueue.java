@@ -2,7 +2,7 @@ package sn37.miner.pipeline;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import org.apache.camel.ProducerTemplate;
-import sn37.miner.config.Json;
+import sn37.miner.util.Json;
 import sn37.miner.run.Run;
 import sn37.miner.run.RunStore;
 import sn37.miner.stage.RunParams;

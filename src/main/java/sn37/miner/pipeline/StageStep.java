@@ -16,7 +16,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sn37.miner.config.Json;
+import sn37.miner.util.Json;
 import sn37.miner.metrics.MinerMetrics;
 import sn37.miner.run.ArtifactRecord;
 import sn37.miner.run.ProgressLog;

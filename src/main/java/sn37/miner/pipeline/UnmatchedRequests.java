@@ -10,8 +10,8 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sn37.miner.config.Echo;
-import sn37.miner.config.Json;
+import sn37.miner.util.Echo;
+import sn37.miner.util.Json;
 
 /**
  * A request that matches no route (an unknown path, or a method its path does not take) gets the API's JSON error

@@ -8,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sn37.miner.chain.BlockRef;
 import sn37.miner.chain.ChainException;
-import sn37.miner.chain.ChainOptions;
+import sn37.miner.chain.ChainSettings;
 import sn37.miner.chain.SubtensorClient;
 import sn37.miner.chain.commitment.CommitmentClient;
 import sn37.miner.chain.commitment.Metagraph;
@@ -16,7 +16,7 @@ import sn37.miner.chain.commitment.MinerModel;
 import sn37.miner.competition.CompetitionConstraints;
 import sn37.miner.competition.CompetitionSchedule;
 import sn37.miner.competition.ModelConstraints;
-import sn37.miner.config.Echo;
+import sn37.miner.util.Echo;
 import sn37.miner.hub.HubClient;
 import sn37.miner.hub.HubException;
 
@@ -39,21 +39,21 @@ public final class ChainStartingModel {
     public record Snapshot(Path dir, ModelConstraints constraints, long block, String hotkey) {}
 
     private final String endpoint;
-    private final ChainOptions chainOptions;
+    private final ChainSettings chainSettings;
     private final Clock clock;
     private final HubClient hub;
 
     /** @param endpoint the subtensor node's websocket URL */
-    public ChainStartingModel(String endpoint, ChainOptions chainOptions, Clock clock, HubClient hub) {
+    public ChainStartingModel(String endpoint, ChainSettings chainSettings, Clock clock, HubClient hub) {
         this.endpoint = endpoint;
-        this.chainOptions = chainOptions;
+        this.chainSettings = chainSettings;
         this.clock = clock;
         this.hub = hub;
     }
 
     /** The chosen miner's committed model, read at the chain's best block. */
     public MinerModel committed(Choice choice) {
-        try (SubtensorClient chain = SubtensorClient.connect(endpoint, chainOptions)) {
+        try (SubtensorClient chain = SubtensorClient.connect(endpoint, chainSettings)) {
             CommitmentClient commitments = new CommitmentClient(chain, clock);
             Metagraph metagraph = new Metagraph(chain);
             BlockRef at = chain.bestBlock();

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
-import sn37.miner.config.Json;
+import sn37.miner.util.Json;
 
 /**
  * The at-most-once ledger of one stage's remote side effects (a Hub commit, a chain commitment): intend → send →

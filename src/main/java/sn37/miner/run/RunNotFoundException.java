@@ -1,6 +1,6 @@
 package sn37.miner.run;
 
-import sn37.miner.config.Echo;
+import sn37.miner.util.Echo;
 
 public class RunNotFoundException extends RuntimeException {
     public RunNotFoundException(String runId) {

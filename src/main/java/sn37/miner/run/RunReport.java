@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import sn37.miner.config.Json;
+import sn37.miner.util.Json;
 
 /**
  * A run with its stages, artifacts and external effects, as the API and the CLI show it. The API's OpenAPI schema is

@@ -11,11 +11,11 @@ public final class BuiltInStages {
     public static List<Stage> all(Settings settings, Env env) {
         StageServices services = StageServices.from(settings, env);
         return List.of(
-                new FetchData(services, Sn1DataConfig.from(settings),
+                new FetchData(services, Sn1DataKeys.from(settings),
                         Double.parseDouble(settings.get("miner.data.sn1-min-stake"))),
                 new LoadModel(services),
-                new Train(services, LaunchConfig.from(settings, env)),
-                new Evaluate(services, new DjlModelOpener(), Evaluate.Options.defaults(), LaunchConfig.paths(settings)),
+                new Train(services, LaunchKeys.from(settings, env)),
+                new Evaluate(services, new DjlModelOpener(), Evaluate.ScoringSettings.defaults(), LaunchKeys.paths(settings)),
                 new Gate(p -> ChainBlocks.current(services, p)),
                 new Upload(services),
                 new Commit(services));

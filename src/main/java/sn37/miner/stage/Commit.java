@@ -8,7 +8,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sn37.miner.chain.ChainException;
-import sn37.miner.chain.ChainOptions;
+import sn37.miner.chain.ChainSettings;
 import sn37.miner.chain.PreparedExtrinsic;
 import sn37.miner.chain.Ss58;
 import sn37.miner.chain.SubtensorClient;
@@ -61,17 +61,17 @@ public final class Commit implements Stage {
     record Landed(long block) {}
 
     /** The stage's outputs; {@code skipped}: the chain held exactly this metadata already, nothing was sent. */
-    public record Outputs(long block, String modelId, String extrinsicHash, @JsonProperty("public") boolean madePublic,
+    public record Output(long block, String modelId, String extrinsicHash, @JsonProperty("public") boolean madePublic,
             boolean skipped, String hotkey, int netuid, String repo) {}
 
     private final StageServices services;
-    private final ChainOptions options;
+    private final ChainSettings options;
 
     public Commit(StageServices services) {
-        this(services, ChainOptions.defaults());
+        this(services, ChainSettings.defaults());
     }
 
-    public Commit(StageServices services, ChainOptions options) {
+    public Commit(StageServices services, ChainSettings options) {
         this.services = services;
         this.options = options;
     }
@@ -87,7 +87,7 @@ public final class Commit implements Stage {
     }
 
     @Override
-    public Outputs run(StageContext ctx) {
+    public Output run(StageContext ctx) {
         RunParams p = ctx.params();
         if (p.offline()) {
             throw new StageException("an --offline run never commits on chain: run without --offline to publish");
@@ -118,7 +118,7 @@ public final class Commit implements Stage {
             throw new StageException(e.getMessage(), e);
         }
         boolean madePublic = p.updateRepoVisibility() && makePublic(repo, result);
-        return new Outputs(result.commitment().block(), text, result.extrinsicHash(), madePublic, result.skipped(),
+        return new Output(result.commitment().block(), text, result.extrinsicHash(), madePublic, result.skipped(),
                 hotkey.ss58Address(), p.netuid(), repo);
     }
 

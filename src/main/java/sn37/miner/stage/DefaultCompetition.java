@@ -1,7 +1,7 @@
 package sn37.miner.stage;
 
 import sn37.miner.chain.ChainException;
-import sn37.miner.chain.ChainOptions;
+import sn37.miner.chain.ChainSettings;
 import sn37.miner.chain.SubtensorClient;
 import sn37.miner.competition.Competition;
 import sn37.miner.competition.CompetitionSchedule;
@@ -38,7 +38,7 @@ public final class DefaultCompetition {
      *
      * @throws InvalidParameterException when the node cannot be read: the run cannot know its competition
      */
-    public static Choice at(String endpoint, ChainOptions options) {
+    public static Choice at(String endpoint, ChainSettings options) {
         long block;
         try (SubtensorClient chain = SubtensorClient.connect(endpoint, options)) {
             block = chain.bestBlock().number();

@@ -54,8 +54,8 @@ public final class Evaluate implements Stage {
      * Which tasks apply: the competition in force at {@code block} of the named schedule (a negative block means
      * the schedule's latest entry), questions per generation batch, and how many word-sorting samples to make.
      */
-    public record Options(String schedule, long block, int batchSize, int wordSortingSamples) {
-        public Options {
+    public record ScoringSettings(String schedule, long block, int batchSize, int wordSortingSamples) {
+        public ScoringSettings {
             CompetitionSchedule.named(schedule);
             if (batchSize < 1) throw new IllegalArgumentException("eval batch size must be >= 1, got " + batchSize);
             if (wordSortingSamples < 1) {
@@ -64,8 +64,8 @@ public final class Evaluate implements Stage {
         }
 
         /** The Oct 2024 schedule's latest entry (MMLU 0.90, WORD_SORTING 0.05, FINEWEB 0.05), batches of 8. */
-        public static Options defaults() {
-            return new Options("oct2024", -1, 8, 400);
+        public static ScoringSettings defaults() {
+            return new ScoringSettings("oct2024", -1, 8, 400);
         }
 
         /** The block whose schedule entry applies: {@code block}, or the start of the schedule's latest entry. */
@@ -142,14 +142,14 @@ public final class Evaluate implements Stage {
     }
 
     private final ModelOpener opener;
-    private final Options options;
+    private final ScoringSettings options;
     private final LaunchSettings torch;
 
     public Evaluate(StageServices services, ModelOpener opener) {
-        this(services, opener, Options.defaults());
+        this(services, opener, ScoringSettings.defaults());
     }
 
-    public Evaluate(StageServices services, ModelOpener opener, Options options) {
+    public Evaluate(StageServices services, ModelOpener opener, ScoringSettings options) {
         this(services, opener, options, LaunchSettings.local(services.home()));
     }
 
@@ -158,7 +158,7 @@ public final class Evaluate implements Stage {
      * @param opener loads a model directory (the DJL adapter in production)
      * @param torch the PyTorch trainer's environment and folder, for {@code --eval_backend torch}
      */
-    public Evaluate(StageServices services, ModelOpener opener, Options options, LaunchSettings torch) {
+    public Evaluate(StageServices services, ModelOpener opener, ScoringSettings options, LaunchSettings torch) {
         this.opener = opener;
         this.options = options;
         this.torch = torch;

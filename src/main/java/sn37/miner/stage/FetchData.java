@@ -2,7 +2,7 @@ package sn37.miner.stage;
 
 import java.nio.file.Path;
 import sn37.miner.chain.ChainException;
-import sn37.miner.chain.ChainOptions;
+import sn37.miner.chain.ChainSettings;
 import sn37.miner.chain.SubtensorClient;
 import sn37.miner.chain.commitment.Metagraph;
 import sn37.miner.chain.commitment.Neuron;
@@ -16,7 +16,7 @@ import sn37.miner.data.DataSourceException;
 import sn37.miner.data.FinewebLoad;
 import sn37.miner.data.FinewebSampleSource;
 import sn37.miner.data.FinewebSnapshot;
-import sn37.miner.data.HfSourceOptions;
+import sn37.miner.data.HfSourceSettings;
 import sn37.miner.data.JsonlSampleSource;
 import sn37.miner.data.McSplit;
 import sn37.miner.data.ReasoningLoad;
@@ -133,7 +133,7 @@ public final class FetchData implements Stage {
     private final StageServices services;
     private final Sn1DataSettings settings;
     private final Sn1Sources remote;
-    private final ChainOptions chainOptions;
+    private final ChainSettings chainSettings;
 
     public FetchData(StageServices services) {
         this(services, Sn1DataSettings.defaults());
@@ -144,16 +144,16 @@ public final class FetchData implements Stage {
     }
 
     public FetchData(StageServices services, Sn1DataSettings settings, double minValidatorStake) {
-        this(services, settings, minValidatorStake, ChainOptions.defaults());
+        this(services, settings, minValidatorStake, ChainSettings.defaults());
     }
 
-    /** @param chainOptions timeouts of the SN1 validator lookup on chain */
-    FetchData(StageServices services, Sn1DataSettings settings, double minValidatorStake, ChainOptions chainOptions) {
+    /** @param chainSettings timeouts of the SN1 validator lookup on chain */
+    FetchData(StageServices services, Sn1DataSettings settings, double minValidatorStake, ChainSettings chainSettings) {
         this.minValidatorStake = minValidatorStake;
         this.services = services;
         this.settings = settings;
         this.remote = new Sn1Sources(settings);
-        this.chainOptions = chainOptions;
+        this.chainSettings = chainSettings;
     }
 
     @Override
@@ -202,7 +202,7 @@ public final class FetchData implements Stage {
             sources = ReasoningSources.bundled(p.seed(), trainRows);
         } else {
             sources = ReasoningSources.viewer(settings.http(), settings.datasetViewerUrl(), services.secrets().hfToken(),
-                    HfSourceOptions.defaults().attempts(), settings.sleeper(), data.resolve("pages"), p.seed(),
+                    HfSourceSettings.defaults().attempts(), settings.sleeper(), data.resolve("pages"), p.seed(),
                     trainRows);
         }
         ReasoningLoad load = sources.load(ctx::cancelRequested);
@@ -219,7 +219,7 @@ public final class FetchData implements Stage {
     /** FINEWEB's texts when the competition evaluate scores has that task, else null. */
     private Fineweb fineweb(StageContext ctx, Path data) throws IOException {
         RunParams p = ctx.params();
-        boolean scored = Evaluate.Options.defaults().competition(CompetitionId.fromId(p.competitionId()))
+        boolean scored = Evaluate.ScoringSettings.defaults().competition(CompetitionId.fromId(p.competitionId()))
                 .map(c -> c.tasks().stream().anyMatch(t -> t.name().equals(ModelEvaluation.FINEWEB))).orElse(false);
         if (!scored) {
             return null;
@@ -229,7 +229,7 @@ public final class FetchData implements Stage {
             source = FinewebSampleSource.bundled(p.seed());
         } else {
             source = FinewebSampleSource.viewer(settings.http(), settings.datasetViewerUrl(),
-                    services.secrets().hfToken(), HfSourceOptions.defaults().attempts(), settings.sleeper(),
+                    services.secrets().hfToken(), HfSourceSettings.defaults().attempts(), settings.sleeper(),
                     data.resolve("pages"), p.seed());
         }
         FinewebLoad load;
@@ -290,7 +290,7 @@ public final class FetchData implements Stage {
      */
     List<String> sn1Validators(RunParams p) {
         String endpoint = services.endpoints().subtensor(p.subtensorNetwork(), p.subtensorChainEndpoint());
-        try (SubtensorClient chain = SubtensorClient.connect(endpoint, chainOptions)) {
+        try (SubtensorClient chain = SubtensorClient.connect(endpoint, chainSettings)) {
             List<String> hotkeys = new Metagraph(chain).validators(SN1_NETUID, minValidatorStake,
                     chain.bestBlock()).stream().map(Neuron::hotkey).toList();
             if (hotkeys.isEmpty()) {

@@ -11,6 +11,9 @@ import sn37.miner.eval.BeatBest;
  * or, for the gate run alone, an explicit {@code metric} parameter.
  */
 public final class Gate implements Stage {
+    /** What the gate decided, with the numbers it decided on. */
+    public record Output(double metric, double threshold, boolean passed, String metricSource, String reason) {}
+
     /** Reads the chain's current block for a run (endpoint from its --subtensor flags). */
     @FunctionalInterface
     public interface BlockSource {
@@ -47,7 +50,7 @@ public final class Gate implements Stage {
     }
 
     @Override
-    public GateDecision run(StageContext ctx) {
+    public Output run(StageContext ctx) {
         RunParams p = ctx.params();
         if (p.gate().equals("beat-best")) return beatBest(ctx, p);
         // Evaluate's result wins whenever this run has one: an explicit metric stands in only for a gate run alone,
@@ -65,7 +68,7 @@ public final class Gate implements Stage {
      * {@code ours < incumbent × (1 − ε)} (eval.BeatBest); both scores come from the evaluate stage, on the same
      * samples.
      */
-    private GateDecision beatBest(StageContext ctx, RunParams p) {
+    private Output beatBest(StageContext ctx, RunParams p) {
         Evaluate.Output eval = ctx.output(StageNames.EVALUATE, Evaluate.Output.class)
                 .orElseThrow(() -> new StageException("the beat-best gate needs the evaluate stage's outputs"));
         Double incumbent = eval.incumbentMetric();
@@ -79,20 +82,20 @@ public final class Gate implements Stage {
         long current = p.currentBlock() != null ? p.currentBlock() : chain.currentBlock(p);
         BeatBest.Decision d = BeatBest.decide(eval.metric(), incumbent,
                 LoadModel.constraints(p.competitionId()), current, incumbentBlock);
-        return new GateDecision(d.ours(), d.threshold(), d.passed(), "beat-best", d.reason());
+        return new Output(d.ours(), d.threshold(), d.passed(), "beat-best", d.reason());
     }
 
-    static GateDecision decide(double metric, double threshold, String source) {
+    static Output decide(double metric, double threshold, String source) {
         if (threshold == 0) {
-            return new GateDecision(metric, threshold, false, source,
+            return new Output(metric, threshold, false, source,
                     "threshold is 0, which means never upload (set --avg_loss_upload_threshold above 0 to publish)");
         }
         if (Double.isNaN(metric)) {
-            return new GateDecision(metric, threshold, false, source, "metric is NaN: the evaluation is not usable");
+            return new Output(metric, threshold, false, source, "metric is NaN: the evaluation is not usable");
         }
         if (metric < threshold) {
-            return new GateDecision(metric, threshold, true, source, "metric " + metric + " < threshold " + threshold);
+            return new Output(metric, threshold, true, source, "metric " + metric + " < threshold " + threshold);
         }
-        return new GateDecision(metric, threshold, false, source, "metric " + metric + " >= threshold " + threshold);
+        return new Output(metric, threshold, false, source, "metric " + metric + " >= threshold " + threshold);
     }
 }

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sn37.miner.chain.ChainOptions;
+import sn37.miner.chain.ChainSettings;
 import sn37.miner.chain.commitment.MinerModel;
 import sn37.miner.competition.CompetitionConstraints;
 import sn37.miner.competition.CompetitionSchedule;
@@ -56,15 +56,15 @@ public final class LoadModel implements Stage {
     }
 
     private final StageServices services;
-    private final ChainOptions chainOptions;
+    private final ChainSettings chainSettings;
 
     public LoadModel(StageServices services) {
-        this(services, ChainOptions.defaults());
+        this(services, ChainSettings.defaults());
     }
 
-    public LoadModel(StageServices services, ChainOptions chainOptions) {
+    public LoadModel(StageServices services, ChainSettings chainSettings) {
         this.services = services;
-        this.chainOptions = chainOptions;
+        this.chainSettings = chainSettings;
     }
 
     @Override
@@ -97,7 +97,7 @@ public final class LoadModel implements Stage {
         HubToken token = services.secrets().hfToken().map(t -> HubToken.of(t.reveal())).orElse(null);
         HubClient hub = HubClient.create(services.endpoints().hub(), token);
         Path root = p.modelDir() != null ? Path.of(p.modelDir()) : services.home().resolve("local-models");
-        ChainStartingModel chain = new ChainStartingModel(endpoint, chainOptions, services.clock(), hub);
+        ChainStartingModel chain = new ChainStartingModel(endpoint, chainSettings, services.clock(), hub);
         ChainStartingModel.Snapshot chosen;
         try {
             MinerModel miner = chain.committed(

@@ -1,7 +1,7 @@
 package sn37.miner.stage;
 
 import sn37.miner.chain.ChainException;
-import sn37.miner.chain.ChainOptions;
+import sn37.miner.chain.ChainSettings;
 import sn37.miner.chain.SubtensorClient;
 import sn37.miner.chain.commitment.Metagraph;
 import sn37.miner.wallet.Hotkey;
@@ -16,7 +16,7 @@ public final class PublishPreflight {
     private PublishPreflight() {}
 
     /** Returns a one-line description of what was checked; throws a StageException naming what is missing. */
-    public static String check(RunParams p, StageServices services, ChainOptions options) {
+    public static String check(RunParams p, StageServices services, ChainSettings options) {
         if (p.offline()) return "offline: nothing will be published";
         services.secrets().requireHfToken();
         if (p.hfRepoId() == null) {

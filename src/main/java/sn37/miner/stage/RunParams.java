@@ -6,8 +6,8 @@ import java.util.Locale;
 import java.util.Set;
 import sn37.miner.competition.CompetitionId;
 import sn37.miner.competition.CompetitionSchedule;
-import sn37.miner.config.Echo;
-import sn37.miner.config.Json;
+import sn37.miner.util.Echo;
+import sn37.miner.util.Json;
 
 /**
  * The parameters of a run: the reference miner's flags (JSON names are the flag names without dashes; the

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import sn37.miner.competition.CompetitionId;
 import sn37.miner.config.ConfigException;
-import sn37.miner.config.Echo;
+import sn37.miner.util.Echo;
 import sn37.miner.config.Settings;
 import sn37.miner.eval.torch.TorchLosses;
 import sn37.miner.launch.LaunchSettings;
@@ -62,7 +62,7 @@ public final class RunPreflight {
                     + "')");
         }
         return new RunPreflight(s.path("pipeline.api.data-root"), s.path("pipeline.api.models-root"), max,
-                ComputeDevice::of, LaunchConfig.paths(s));
+                ComputeDevice::of, LaunchKeys.paths(s));
     }
 
     /**
@@ -70,8 +70,8 @@ public final class RunPreflight {
      * environment are where {@code train.torch.*} say, when this machine is to start the job.
      */
     public static void trainer(String kind, RunParams p, Settings s) {
-        if (stagesOf(kind).contains(StageNames.TRAIN)) trainer(p, LaunchConfig.paths(s));
-        if (stagesOf(kind).contains(StageNames.EVALUATE)) evaluator(p, LaunchConfig.paths(s));
+        if (stagesOf(kind).contains(StageNames.TRAIN)) trainer(p, LaunchKeys.paths(s));
+        if (stagesOf(kind).contains(StageNames.EVALUATE)) evaluator(p, LaunchKeys.paths(s));
     }
 
     /** {@code --eval_backend torch} runs trainer/evaluate.py in the trainer's environment, on this machine. */
@@ -135,7 +135,7 @@ public final class RunPreflight {
 
     /** Evaluate scores, and upload checks the model against, the competition in force at its schedule's block. */
     private static void competition(RunParams p) {
-        Evaluate.Options options = Evaluate.Options.defaults();
+        Evaluate.ScoringSettings options = Evaluate.ScoringSettings.defaults();
         CompetitionId id = CompetitionId.fromId(p.competitionId());
         if (options.competition(id).isEmpty()) {
             throw new InvalidParameterException("--competition_id " + p.competitionId() + " (" + id + ") is not live at"

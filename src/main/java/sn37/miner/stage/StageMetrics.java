@@ -17,12 +17,12 @@ public final class StageMetrics {
             for (TaskScore t : e.tasks()) {
                 if (t.raw() != null) m.taskScored(t.name(), t.raw());
             }
-        } else if (outputs instanceof GateDecision g) {
+        } else if (outputs instanceof Gate.Output g) {
             m.gateDecided(g.passed());
         } else if (outputs instanceof PublishedModel p) {
             // an adopted commit (a resume, or the head held these files) sent nothing now
             if (!p.reused()) m.uploaded(p.totalBytes(), took);
-        } else if (outputs instanceof Commit.Outputs c) {
+        } else if (outputs instanceof Commit.Output c) {
             m.chainCommit(c.skipped() ? "unchanged" : "committed");
         }
     }

@@ -13,7 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sn37.miner.config.Json;
+import sn37.miner.util.Json;
 import sn37.miner.launch.JobHandle;
 import sn37.miner.launch.JobRequest;
 import sn37.miner.launch.JobState;
@@ -26,7 +26,7 @@ import sn37.miner.model.Dtype;
 import sn37.miner.run.EffectStatus;
 import sn37.miner.run.ExternalEffect;
 import sn37.miner.train.ChatExample;
-import sn37.miner.train.TrainConfig;
+import sn37.miner.train.TrainSettings;
 import sn37.miner.train.torch.FinalModel;
 import sn37.miner.train.torch.JobDir;
 import sn37.miner.train.torch.JobSpec;
@@ -54,7 +54,7 @@ final class TorchTrain {
      *
      * @param best where the best model's HF directory goes
      */
-    record Job(Path startModel, Path tokenizerDir, List<ChatExample> examples, long padId, TrainConfig config,
+    record Job(Path startModel, Path tokenizerDir, List<ChatExample> examples, long padId, TrainSettings config,
             Dtype dtype, Path work, Path best) {}
 
     /**

@@ -26,7 +26,7 @@ import sn37.miner.model.tokenizer.ChatTokenizer;
 import sn37.miner.publish.TransformersFiles;
 import sn37.miner.train.ChatExample;
 import sn37.miner.train.Checkpoint;
-import sn37.miner.train.TrainConfig;
+import sn37.miner.train.TrainSettings;
 import sn37.miner.train.TrainResult;
 import sn37.miner.train.Trainer;
 
@@ -117,7 +117,7 @@ public final class Train implements Stage {
         Path tokenizerDir = start.tokenizerDir() == null ? null : Path.of(start.tokenizerDir());
         Path work = ctx.workDir().resolve(WORK);
         Path best = work.resolve("best-model").toAbsolutePath();
-        TrainConfig config = TrainConfig.of(p.lr(), p.accumulationSteps(), p.batchSize(), p.numEpochs(), p.maxSteps(),
+        TrainSettings config = TrainSettings.of(p.lr(), p.accumulationSteps(), p.batchSize(), p.numEpochs(), p.maxSteps(),
                 p.checkpointEvery(), p.seed(), constraints.sequenceLength());
         List<ChatExample> examples = new ArrayList<>();
         long eos;

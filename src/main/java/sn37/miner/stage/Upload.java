@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.IntFunction;
-import sn37.miner.chain.ChainOptions;
+import sn37.miner.chain.ChainSettings;
 import sn37.miner.competition.ModelConstraints;
 import sn37.miner.config.ConfigException;
 import sn37.miner.hub.CommitConflictException;
@@ -16,7 +16,7 @@ import sn37.miner.hub.FilePartJournal;
 import sn37.miner.hub.HubClient;
 import sn37.miner.hub.HubException;
 import sn37.miner.hub.HubToken;
-import sn37.miner.hub.Sleeper;
+import sn37.miner.util.Sleeper;
 import sn37.miner.publish.CommitCheck;
 import sn37.miner.publish.HubPublisher;
 import sn37.miner.publish.PendingCommit;
@@ -55,16 +55,16 @@ public final class Upload implements Stage {
 
     private final StageServices services;
     private final IntFunction<ModelConstraints> constraints;
-    private final ChainOptions preflightChain;
+    private final ChainSettings preflightChain;
     private final Sleeper sleeper;
     private final int partParallelism;
 
     public Upload(StageServices services) {
-        this(services, ChainOptions.defaults());
+        this(services, ChainSettings.defaults());
     }
 
     /** With the chain options of the pre-flight's registration check (tests shorten its timeouts). */
-    public Upload(StageServices services, ChainOptions preflightChain) {
+    public Upload(StageServices services, ChainSettings preflightChain) {
         this(services, LoadModel::constraints, preflightChain, Sleeper.SYSTEM, 0);
     }
 
@@ -73,7 +73,7 @@ public final class Upload implements Stage {
      * @param sleeper where the Hub client waits between retries
      * @param partParallelism parts of one multipart object sent at once; 0 for the client's default
      */
-    Upload(StageServices services, IntFunction<ModelConstraints> constraints, ChainOptions preflightChain,
+    Upload(StageServices services, IntFunction<ModelConstraints> constraints, ChainSettings preflightChain,
             Sleeper sleeper, int partParallelism) {
         this.services = services;
         this.constraints = constraints;

@@ -44,12 +44,12 @@ public final class Trainer {
     private final LlamaModel model;
     private final List<ChatExample> examples;
     private final long padId;
-    private final TrainConfig config;
+    private final TrainSettings config;
     private final Path checkpoints;
     private final BestModel best;
     private final StepReport.Listener listener;
 
-    public Trainer(LlamaModel model, List<ChatExample> examples, long padId, TrainConfig config, Path checkpoints,
+    public Trainer(LlamaModel model, List<ChatExample> examples, long padId, TrainSettings config, Path checkpoints,
             BestModel best, StepReport.Listener listener) {
         if (examples.isEmpty()) {
             throw new IllegalArgumentException("no training examples");

@@ -7,8 +7,8 @@ import java.util.Optional;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sn37.miner.config.Secret;
-import sn37.miner.hub.Sleeper;
+import sn37.miner.util.Secret;
+import sn37.miner.util.Sleeper;
 
 /**
  * Opens the miner's training log as the reference does (reference-miner.md §1.7): a W&B run only when not offline

@@ -20,8 +20,8 @@ import okhttp3.Response;
 import okhttp3.ResponseBody;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sn37.miner.config.Secret;
-import sn37.miner.hub.Sleeper;
+import sn37.miner.util.Secret;
+import sn37.miner.util.Sleeper;
 
 /**
  * POSTs JSON to one W&B base URL with {@code Authorization: Basic base64("api:" + key)}, as wandb-core's

@@ -1,5 +1,6 @@
 package sn37.miner.arch;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -9,7 +10,10 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The layering DESIGN.md promises: Camel stays in pipeline, domain packages stand alone, and no package cycles. */
+/**
+ * The layering DESIGN.md promises: Camel stays in pipeline, domain packages stand alone, the shared utilities
+ * ({@code util}: JSON, quoting, secrets, sleeping) stand below everything, and no package cycles.
+ */
 class LayeringTest {
     private static final String[] RUNNER_SIDE = {"sn37.miner.stage..", "sn37.miner.run..", "sn37.miner.pipeline..",
         "sn37.miner.cli.."};
@@ -32,6 +36,14 @@ class LayeringTest {
     void domainPackagesDoNotReachTheRunnerSide() {
         noClasses().that().resideOutsideOfPackages(RUNNER_SIDE).and().resideOutsideOfPackage("sn37.miner")
                 .should().dependOnClassesThat().resideInAnyPackage(RUNNER_SIDE)
+                .check(classes);
+    }
+
+    @Test
+    void theSharedUtilitiesDependOnNoOtherPackageOfTheMiner() {
+        classes().that().resideInAPackage("sn37.miner.util..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("sn37.miner.util..", "java..",
+                        "com.fasterxml.jackson..")
                 .check(classes);
     }
 

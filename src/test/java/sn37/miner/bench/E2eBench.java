@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import sn37.miner.config.Json;
+import sn37.miner.util.Json;
 import sn37.miner.e2e.CrashInjection;
 
 /**

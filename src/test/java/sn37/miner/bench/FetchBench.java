@@ -14,11 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import okhttp3.OkHttpClient;
-import sn37.miner.config.Secret;
+import sn37.miner.util.Secret;
 import sn37.miner.data.SampleLoad;
 import sn37.miner.data.ValidatorCheck;
 import sn37.miner.data.WandbSampleSource;
-import sn37.miner.data.WandbSourceOptions;
+import sn37.miner.data.WandbSourceSettings;
 import sn37.miner.fake.FakeWandb;
 import sn37.miner.fake.FakeWandbKeys;
 import sn37.miner.fake.FakeWandbRun;
@@ -145,7 +145,7 @@ public final class FetchBench {
     }
 
     private static SampleLoad load(WandbPublicApi api, int steps, long seed) {
-        WandbSourceOptions options = WandbSourceOptions.defaults().withMode(WandbSourceOptions.Mode.LATEST)
+        WandbSourceSettings options = WandbSourceSettings.defaults().withMode(WandbSourceSettings.Mode.LATEST)
                 .withSteps(steps, PAGE).withTarget(Integer.MAX_VALUE);
         WandbSampleSource source = new WandbSampleSource(api, options,
                 ValidatorCheck.of(List.of(FakeWandbKeys.hotkey(1)), false), seed, Clock.fixed(NOW, ZoneOffset.UTC),

@@ -17,7 +17,7 @@ import sn37.miner.launch.JobRequest;
 import sn37.miner.launch.JobState;
 import sn37.miner.launch.local.LocalTorchrun;
 import sn37.miner.train.ChatExample;
-import sn37.miner.train.TrainConfig;
+import sn37.miner.train.TrainSettings;
 import sn37.miner.train.torch.JobDir;
 import sn37.miner.train.torch.JobSpec;
 import sn37.miner.train.torch.ProgressTail;
@@ -99,7 +99,7 @@ final class TorchTrainerRound {
      * @param checkpointing activation checkpointing, which JobSpec always asks for; false measures the trainer
      *     without its recompute
      */
-    static Result run(Path python, Path trainerDir, Path startModel, List<ChatExample> examples, TrainConfig config,
+    static Result run(Path python, Path trainerDir, Path startModel, List<ChatExample> examples, TrainSettings config,
             int nproc, int threads, int warmup, int steps, boolean checkpointing)
             throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("train-bench-torch-");

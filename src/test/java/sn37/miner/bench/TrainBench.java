@@ -23,7 +23,7 @@ import sn37.miner.model.llama.LlamaConfig;
 import sn37.miner.model.llama.LlamaModel;
 import sn37.miner.model.llama.LlamaWeights;
 import sn37.miner.train.ChatExample;
-import sn37.miner.train.TrainConfig;
+import sn37.miner.train.TrainSettings;
 import sn37.miner.train.Trainer;
 
 /**
@@ -170,7 +170,7 @@ public final class TrainBench {
      *
      * @param examples random ids, every next token scored (the loss on every token, as model(ids, labels=ids))
      */
-    record Setup(LlamaConfig model, List<ChatExample> examples, TrainConfig config) {
+    record Setup(LlamaConfig model, List<ChatExample> examples, TrainSettings config) {
         static Setup of(int steps, int warmup) {
             ObjectNode raw = new ObjectMapper().createObjectNode();
             raw.putArray("architectures").add(LlamaConfig.LLAMA);
@@ -184,7 +184,7 @@ public final class TrainBench {
             for (int i = 0; i < (steps + warmup) * BATCH; i++) {
                 examples.add(new ChatExample(random.longs(SEQ, 0, VOCAB).toArray(), 1));
             }
-            TrainConfig train = new TrainConfig(1e-4, 0.01, 0.9, 0.999, 1e-8, 1, BATCH, -1, steps + warmup,
+            TrainSettings train = new TrainSettings(1e-4, 0.01, 0.9, 0.999, 1e-8, 1, BATCH, -1, steps + warmup,
                     1_000_000, 0, 1.0, 0, 0.1, SEQ, 1);
             return new Setup(LlamaConfig.from(new ModelConfig(raw)), examples, train);
         }

@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import sn37.miner.config.Json;
+import sn37.miner.util.Json;
 import sn37.miner.fake.FakeHub;
 import sn37.miner.model.ByteTensor;
 import sn37.miner.model.CheckpointWriter;

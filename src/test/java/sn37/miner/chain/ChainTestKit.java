@@ -3,7 +3,7 @@ package sn37.miner.chain;
 import java.time.Duration;
 import java.util.SplittableRandom;
 import sn37.miner.chain.crypto.Sr25519Keypair;
-import sn37.miner.chain.rpc.RpcOptions;
+import sn37.miner.chain.rpc.RpcSettings;
 
 /** Keys and client settings shared by the chain tests. */
 public final class ChainTestKit {
@@ -33,8 +33,8 @@ public final class ChainTestKit {
      * Loopback settings: 100 ms blocks so the waits sized in blocks stay short, 5 blocks of finality budget,
      * quick reconnects.
      */
-    public static ChainOptions fast() {
-        return new ChainOptions(new RpcOptions(Duration.ofSeconds(10), Duration.ofSeconds(5), 3, Duration.ofMillis(20),
+    public static ChainSettings fast() {
+        return new ChainSettings(new RpcSettings(Duration.ofSeconds(10), Duration.ofSeconds(5), 3, Duration.ofMillis(20),
                 Duration.ofMillis(100), Duration.ofSeconds(30)), 32, 5, Duration.ofMillis(100));
     }
 }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import sn37.miner.MinerApp;
-import sn37.miner.config.Json;
+import sn37.miner.util.Json;
 import sn37.miner.run.RunDatabase;
 import sn37.miner.run.RunStatus;
 import sn37.miner.run.RunStore;

@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sn37.miner.MinerApp;
-import sn37.miner.config.Json;
+import sn37.miner.util.Json;
 import sn37.miner.run.Run;
 import sn37.miner.run.RunDatabase;
 import sn37.miner.run.RunStatus;

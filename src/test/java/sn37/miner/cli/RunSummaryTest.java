@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
-import sn37.miner.config.Json;
+import sn37.miner.util.Json;
 import sn37.miner.run.RunReport;
 
 class RunSummaryTest {

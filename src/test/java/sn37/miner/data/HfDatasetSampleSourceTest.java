@@ -17,7 +17,7 @@ import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import sn37.miner.config.Secret;
+import sn37.miner.util.Secret;
 import sn37.miner.fake.FakeDatasetViewer;
 import sn37.miner.fake.FakeWandbKeys;
 
@@ -32,7 +32,7 @@ class HfDatasetSampleSourceTest {
 
     @BeforeEach
     void start() throws IOException {
-        viewer = FakeDatasetViewer.start(HfSourceOptions.DATASET, TOKEN);
+        viewer = FakeDatasetViewer.start(HfSourceSettings.DATASET, TOKEN);
     }
 
     @AfterEach
@@ -51,14 +51,14 @@ class HfDatasetSampleSourceTest {
         return out;
     }
 
-    private HfDatasetSampleSource source(HfSourceOptions options, long seed, Optional<Secret> token) {
+    private HfDatasetSampleSource source(HfSourceSettings options, long seed, Optional<Secret> token) {
         DatasetViewerClient client = new DatasetViewerClient(new OkHttpClient(), viewer.baseUrl(), token,
                 options.attempts(), sleeps::add);
         return new HfDatasetSampleSource(client, options, ValidatorCheck.of(List.of(VALIDATOR), false), seed);
     }
 
     private HfDatasetSampleSource source(long seed) {
-        return source(HfSourceOptions.defaults(), seed, Optional.empty());
+        return source(HfSourceSettings.defaults(), seed, Optional.empty());
     }
 
     @Test
@@ -133,7 +133,7 @@ class HfDatasetSampleSourceTest {
         mixed.get(0).put("hotkey", FakeWandbKeys.hotkey(2));
         mixed.get(1).put("reference", "a");
         viewer.config("mix", mixed).truncate("mix", 2);
-        SampleLoad load = source(HfSourceOptions.defaults().withTarget(700), 1, Optional.empty()).load();
+        SampleLoad load = source(HfSourceSettings.defaults().withTarget(700), 1, Optional.empty()).load();
         assertEquals(57, load.samples().size());
         assertEquals(Map.of(DropReason.BAD_REFERENCE.label(), 1, ValidatorCheck.NOT_VALIDATOR, 1,
                 HfDatasetSampleSource.TRUNCATED, 1), load.droppedByReason());
@@ -143,10 +143,10 @@ class HfDatasetSampleSourceTest {
     @Test
     void sendsTheHfTokenAsBearerOnlyWhenThereIsOne() throws IOException {
         viewer.config("x", rows("x", 60, VALIDATOR));
-        source(HfSourceOptions.defaults(), 1, Optional.of(Secret.of(TOKEN))).load();
+        source(HfSourceSettings.defaults(), 1, Optional.of(Secret.of(TOKEN))).load();
         assertTrue(viewer.authHeaders().stream().allMatch(("Bearer " + TOKEN)::equals), viewer.authHeaders().toString());
         viewer.close();
-        viewer = FakeDatasetViewer.start(HfSourceOptions.DATASET, TOKEN);
+        viewer = FakeDatasetViewer.start(HfSourceSettings.DATASET, TOKEN);
         viewer.config("x", rows("x", 60, VALIDATOR));
         source(1).load();
         assertTrue(viewer.authHeaders().stream().allMatch("null"::equals), viewer.authHeaders().toString());
@@ -156,7 +156,7 @@ class HfDatasetSampleSourceTest {
     void aWrongTokenIsAClearErrorNamingTheVariable() {
         viewer.config("x", rows("x", 60, VALIDATOR));
         DataSourceException e = assertThrows(DataSourceException.class,
-                () -> source(HfSourceOptions.defaults(), 1, Optional.of(Secret.of("hf_wrong"))).load());
+                () -> source(HfSourceSettings.defaults(), 1, Optional.of(Secret.of("hf_wrong"))).load());
         assertTrue(e.getMessage().contains("HF_ACCESS_TOKEN"), e.getMessage());
         assertTrue(!e.getMessage().contains("hf_wrong"), "the token must never appear in a message");
     }

@@ -20,7 +20,7 @@ import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import sn37.miner.config.Secret;
+import sn37.miner.util.Secret;
 import sn37.miner.fake.FakeWandb;
 import sn37.miner.fake.FakeWandbKeys;
 import sn37.miner.fake.FakeWandbRun;
@@ -51,7 +51,7 @@ class WandbSampleSourceTest {
         fake.close();
     }
 
-    private WandbSampleSource source(WandbSourceOptions options, List<String> allowList, boolean unverified,
+    private WandbSampleSource source(WandbSourceSettings options, List<String> allowList, boolean unverified,
             long seed, String key) {
         WandbHttp http = new WandbHttp(new OkHttpClient(), fake.baseUrl(), Secret.of(key), "WANDB_ACCESS_TOKEN",
                 WandbRetry.PER_PAGE, sleeps::add);
@@ -59,12 +59,12 @@ class WandbSampleSourceTest {
                 ValidatorCheck.of(allowList, unverified), seed, Clock.fixed(NOW, ZoneOffset.UTC), sleeps::add);
     }
 
-    private WandbSampleSource source(WandbSourceOptions options, long seed) {
+    private WandbSampleSource source(WandbSourceSettings options, long seed) {
         return source(options, validators, false, seed, KEY);
     }
 
-    private static WandbSourceOptions latest() {
-        return WandbSourceOptions.defaults().withMode(WandbSourceOptions.Mode.LATEST);
+    private static WandbSourceSettings latest() {
+        return WandbSourceSettings.defaults().withMode(WandbSourceSettings.Mode.LATEST);
     }
 
     private static String q(String s) {
@@ -78,7 +78,7 @@ class WandbSampleSourceTest {
                     .createdAt(NOW.minus(Duration.ofHours(20)).plusSeconds(i))
                     .mcRow(0, NOW_TS, q("question " + i + "?"), "ABCD".substring(i % 4, i % 4 + 1)));
         }
-        SampleLoad load = source(WandbSourceOptions.defaults().withTarget(1000), 7).load();
+        SampleLoad load = source(WandbSourceSettings.defaults().withTarget(1000), 7).load();
         assertEquals(120, load.samples().size());
         assertEquals(120, load.provenance().get("runsListed"));
         List<ObjectNode> vars = fake.runsVariables();
@@ -94,14 +94,14 @@ class WandbSampleSourceTest {
     void historicModeFiltersOnASeededCreationDateAndTheValidatorHotkeys() throws IOException {
         fake.add(FakeWandbRun.signedBy(FakeWandbKeys.key(1), "late").createdAt(NOW.minus(Duration.ofHours(2)))
                 .mcRow(0, NOW_TS, q("late?"), "A"));
-        SampleLoad load = source(WandbSourceOptions.defaults(), 11).load();
+        SampleLoad load = source(WandbSourceSettings.defaults(), 11).load();
         String filters = fake.runsVariables().get(0).get("filters").asText();
         String after = (String) load.provenance().get("createdAfter");
         assertTrue(after.compareTo("2024-08-29 00:00:00") >= 0 && after.compareTo("2024-10-09 00:00:00") < 0, after);
         assertEquals("{\"$and\":[{\"createdAt\":{\"$gte\":\"" + after + "\"}}],\"$or\":[{\"config.HOTKEY_SS58\":\""
                 + validators.stream().sorted().toList().get(0) + "\"},{\"config.HOTKEY_SS58\":\""
                 + validators.stream().sorted().toList().get(1) + "\"}]}", filters);
-        assertEquals(after, source(WandbSourceOptions.defaults(), 11).load().provenance().get("createdAfter"));
+        assertEquals(after, source(WandbSourceSettings.defaults(), 11).load().provenance().get("createdAfter"));
     }
 
     @Test
@@ -200,7 +200,7 @@ class WandbSampleSourceTest {
             }
             fake.add(run);
         }
-        SampleLoad load = source(WandbSourceOptions.defaults().withTarget(4).withSteps(500, 500), 2).load();
+        SampleLoad load = source(WandbSourceSettings.defaults().withTarget(4).withSteps(500, 500), 2).load();
         assertEquals(4, load.samples().size());
         assertEquals(1, fake.count("SampledHistoryPage"), "the first run's page already had enough rows");
     }
@@ -215,7 +215,7 @@ class WandbSampleSourceTest {
             }
             fake.add(run);
         }
-        WandbSourceOptions options = WandbSourceOptions.defaults().withSteps(10, 10).withTarget(15);
+        WandbSourceSettings options = WandbSourceSettings.defaults().withSteps(10, 10).withTarget(15);
         List<McSample> a = source(options, 1).load().samples();
         List<McSample> again = source(options, 1).load().samples();
         List<McSample> b = source(options, 2).load().samples();

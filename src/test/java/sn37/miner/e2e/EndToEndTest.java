@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 import sn37.miner.chain.ChainTestKit;
 import sn37.miner.chain.Ss58;
 import sn37.miner.config.Env;
-import sn37.miner.config.Json;
+import sn37.miner.util.Json;
 import sn37.miner.config.Settings;
 import sn37.miner.data.McSample;
 import sn37.miner.data.SnapshotWriter;

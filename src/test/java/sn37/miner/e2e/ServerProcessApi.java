@@ -9,7 +9,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import sn37.miner.config.Json;
+import sn37.miner.util.Json;
 
 /** The pipeline server's REST API as a client sees it, recording every answer body (for the secrets sweep). */
 final class ServerProcessApi {

@@ -19,7 +19,7 @@ import sn37.miner.chain.ChainConnectionException;
 import sn37.miner.chain.ChainFixtures;
 import sn37.miner.chain.RpcErrorException;
 import sn37.miner.chain.rpc.RpcClient;
-import sn37.miner.chain.rpc.RpcOptions;
+import sn37.miner.chain.rpc.RpcSettings;
 import sn37.miner.chain.rpc.Subscription;
 import sn37.miner.chain.rpc.SubscriptionListener;
 
@@ -42,7 +42,7 @@ class FakeSubtensorTest {
         for (JsonNode pair : RUN.get("dev_setStorage_pairs")) {
             node.putStorage(pair.get(0).asText(), pair.get(1).asText());
         }
-        rpc = new RpcClient(node.endpoint(), new RpcOptions(Duration.ofSeconds(10), Duration.ofSeconds(5), 2,
+        rpc = new RpcClient(node.endpoint(), new RpcSettings(Duration.ofSeconds(10), Duration.ofSeconds(5), 2,
                 Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofSeconds(30)));
     }
 
@@ -130,7 +130,7 @@ class FakeSubtensorTest {
     @Test
     void servesFinneySpec343ItsOwnRuntimeVersion() throws Exception {
         try (FakeSubtensor finney = FakeSubtensor.start(FakeSubtensor.Runtime.FINNEY_343, 6_000_000);
-                RpcClient client = new RpcClient(finney.endpoint(), RpcOptions.defaults())) {
+                RpcClient client = new RpcClient(finney.endpoint(), RpcSettings.defaults())) {
             JsonNode version = client.call("state_getRuntimeVersion");
             assertEquals(343, version.get("specVersion").asInt());
             assertEquals(1, version.get("transactionVersion").asInt());

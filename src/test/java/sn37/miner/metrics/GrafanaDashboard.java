@@ -7,7 +7,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import sn37.miner.config.Json;
+import sn37.miner.util.Json;
 
 /** The sample Grafana dashboard: the series names its panels' PromQL queries use. */
 public final class GrafanaDashboard {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import sn37.miner.config.Json;
+import sn37.miner.util.Json;
 import sn37.miner.config.PipelineSettings;
 import sn37.miner.config.ConfigException;
 import sn37.miner.run.RunStatus;

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 import sn37.miner.config.Env;
-import sn37.miner.config.Json;
+import sn37.miner.util.Json;
 import sn37.miner.config.Settings;
 import sn37.miner.io.Canaries;
 import sn37.miner.run.Run;

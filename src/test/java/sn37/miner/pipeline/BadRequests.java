@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import sn37.miner.config.Json;
+import sn37.miner.util.Json;
 import sn37.miner.stage.RunParams;
 import sn37.miner.stage.StageNames;
 

@@ -22,7 +22,7 @@ import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.WebSocket;
 import okhttp3.WebSocketListener;
-import sn37.miner.config.Json;
+import sn37.miner.util.Json;
 
 /**
  * A headless Chromium driven over the Chrome DevTools Protocol with OkHttp's WebSocket: just what a page test

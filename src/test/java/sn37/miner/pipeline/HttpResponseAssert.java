@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
-import sn37.miner.config.Json;
+import sn37.miner.util.Json;
 
 final class HttpResponseAssert {
     private HttpResponseAssert() {}

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import sn37.miner.config.Env;
-import sn37.miner.config.Json;
+import sn37.miner.util.Json;
 import sn37.miner.config.Settings;
 import sn37.miner.metrics.GpuMemory;
 import sn37.miner.metrics.GrafanaDashboard;
@@ -44,7 +44,7 @@ class MetricsScrapeTest {
         List<Stage> stages = new ArrayList<>();
         for (Stage stage : BuiltInStages.all(settings, Env.of(Map.of()))) {
             stages.add(stage.name().equals("evaluate") ? new Evaluate(StageServices.from(settings, Env.of(Map.of())),
-                    new DjlModelOpener(), new Evaluate.Options("oct2024", -1, 8, 12)) : stage);
+                    new DjlModelOpener(), new Evaluate.ScoringSettings("oct2024", -1, 8, 12)) : stage);
         }
         try (TestServer t = TestServer.start(settings, stages)) {
             String body = "{\"offline\": true, \"init_config\": \"tiny-llama\", \"max_steps\": 2, \"batch_size\": 8,"

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import sn37.miner.config.Json;
+import sn37.miner.util.Json;
 import sn37.miner.config.MinerVersion;
 import sn37.miner.run.ArtifactRecord;
 import sn37.miner.run.ProgressLog;

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sn37.miner.chain.ChainTestKit;
 import sn37.miner.config.Env;
-import sn37.miner.config.Json;
+import sn37.miner.util.Json;
 import sn37.miner.config.Settings;
 import sn37.miner.fake.FakeHub;
 import sn37.miner.fake.FakeSubtensor;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import sn37.miner.config.Json;
+import sn37.miner.util.Json;
 import sn37.miner.hub.CommitEntry;
 
 class PendingCommitTest {

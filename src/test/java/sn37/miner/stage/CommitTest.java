@@ -25,8 +25,8 @@ import sn37.miner.chain.Data;
 import sn37.miner.chain.Ss58;
 import sn37.miner.chain.crypto.Sr25519Keypair;
 import sn37.miner.config.Endpoints;
-import sn37.miner.config.Json;
-import sn37.miner.config.Secret;
+import sn37.miner.util.Json;
+import sn37.miner.util.Secret;
 import sn37.miner.config.Secrets;
 import sn37.miner.fake.FakeHub;
 import sn37.miner.fake.FakeSubtensor;
@@ -82,7 +82,7 @@ class CommitTest {
 
     @Test
     void commitsTheUploadsMetadataThenMakesTheRepoPublic() {
-        Commit.Outputs out = stage.run(context(params(), upload(TEXT, hotkeySs58), 1));
+        Commit.Output out = stage.run(context(params(), upload(TEXT, hotkeySs58), 1));
 
         assertEquals(20_001, out.block());
         assertEquals(TEXT, out.modelId());
@@ -104,7 +104,7 @@ class CommitTest {
 
     @Test
     void keepsTheRepoPrivateWhenUpdateRepoVisibilityIsOff() {
-        Commit.Outputs out = stage.run(context(params().put("update_repo_visibility", false), upload(TEXT, hotkeySs58), 1));
+        Commit.Output out = stage.run(context(params().put("update_repo_visibility", false), upload(TEXT, hotkeySs58), 1));
 
         assertFalse(out.madePublic());
         assertTrue(hub.isPrivate(REPO));
@@ -123,7 +123,7 @@ class CommitTest {
 
         node.awaitIdle(); // the node put the extrinsic in a block meanwhile
         node.online(true);
-        Commit.Outputs out = stage.run(context(params(), upload(TEXT, hotkeySs58), 2));
+        Commit.Output out = stage.run(context(params(), upload(TEXT, hotkeySs58), 2));
 
         assertEquals(1, node.submissions().size(), "the resume read the chain instead of sending again");
         assertEquals(20_001, out.block());
@@ -140,7 +140,7 @@ class CommitTest {
         assertTrue(first.getMessage().contains("nothing more is sent"), first.getMessage());
 
         node.stallFinality(false);
-        Commit.Outputs out = stage.run(context(params(), upload(TEXT, hotkeySs58), 2));
+        Commit.Output out = stage.run(context(params(), upload(TEXT, hotkeySs58), 2));
 
         assertEquals(20_001, out.block());
         assertFalse(out.skipped());
@@ -152,7 +152,7 @@ class CommitTest {
     void sendsNothingWhenTheChainAlreadyHoldsTheString() {
         node.setCommitment(37, hotkey.publicKey(), 19_000, Data.raw(TEXT));
 
-        Commit.Outputs out = stage.run(context(params(), upload(TEXT, hotkeySs58), 1));
+        Commit.Output out = stage.run(context(params(), upload(TEXT, hotkeySs58), 1));
 
         assertTrue(out.skipped());
         assertEquals(19_000, out.block());
@@ -208,7 +208,7 @@ class CommitTest {
         assertTrue(e.getMessage().startsWith("the metadata is on chain (block 20001), but making repo " + REPO + " public failed"),
                 e.getMessage());
 
-        Commit.Outputs out = stage.run(context(params(), upload(TEXT, hotkeySs58), 2));
+        Commit.Output out = stage.run(context(params(), upload(TEXT, hotkeySs58), 2));
 
         assertTrue(out.madePublic());
         assertFalse(out.skipped());
@@ -224,7 +224,7 @@ class CommitTest {
                 + "\",\"nonce\":0,\"deathBlock\":20064}");
         store.confirmEffect("chain-commit:" + hash, "{\"block\":19990}");
 
-        Commit.Outputs out = stage.run(context(params(), upload(TEXT, hotkeySs58), 2));
+        Commit.Output out = stage.run(context(params(), upload(TEXT, hotkeySs58), 2));
 
         assertEquals(19_990, out.block());
         assertEquals(hash, out.extrinsicHash());

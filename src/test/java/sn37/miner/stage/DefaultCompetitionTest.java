@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import org.junit.jupiter.api.Test;
 import sn37.miner.chain.ChainTestKit;
 import sn37.miner.competition.CompetitionId;
-import sn37.miner.config.Json;
+import sn37.miner.util.Json;
 import sn37.miner.fake.FakeSubtensor;
 
 class DefaultCompetitionTest {

@@ -23,7 +23,7 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import sn37.miner.config.Json;
+import sn37.miner.util.Json;
 import sn37.miner.data.JsonlSampleSource;
 import sn37.miner.data.McSample;
 import sn37.miner.data.McSplit;
@@ -45,7 +45,7 @@ class EvaluateTest {
 
     private static final int VOCAB = 256;
     private static final StageServices SERVICES = new StageServices(null, null, Path.of("."), Clock.systemUTC());
-    private static final Evaluate.Options OPTIONS = new Evaluate.Options("oct2024", -1, 8, 12);
+    private static final Evaluate.ScoringSettings OPTIONS = new Evaluate.ScoringSettings("oct2024", -1, 8, 12);
     private static final ModelOpener TINY = (dir, params) -> new ModelOpener.OpenModel(
             new TinyTransformer(new TinyTransformer.Config(VOCAB, 16, 2, 2, 32, 9)), new WordEncoder(VOCAB));
 
@@ -273,7 +273,7 @@ class EvaluateTest {
                 }
             }
         }).build();
-        GateDecision decision = new Gate().run(gateCtx);
+        Gate.Output decision = new Gate().run(gateCtx);
         assertFalse(decision.passed());
         assertEquals(Double.POSITIVE_INFINITY, decision.metric());
     }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sn37.miner.config.Endpoints;
-import sn37.miner.config.Json;
+import sn37.miner.util.Json;
 import sn37.miner.config.Secrets;
 import sn37.miner.data.FinewebSampleSource;
 import sn37.miner.data.FinewebSnapshot;

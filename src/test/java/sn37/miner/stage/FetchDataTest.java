@@ -28,17 +28,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sn37.miner.config.Endpoints;
-import sn37.miner.config.Json;
-import sn37.miner.config.Secret;
+import sn37.miner.util.Json;
+import sn37.miner.util.Secret;
 import sn37.miner.config.Secrets;
 import sn37.miner.data.DataSourceException;
-import sn37.miner.data.HfSourceOptions;
+import sn37.miner.data.HfSourceSettings;
 import sn37.miner.data.JsonlSampleSource;
 import sn37.miner.data.McSample;
 import sn37.miner.data.McSplit;
 import sn37.miner.data.Sn1DataSettings;
 import sn37.miner.data.SnapshotWriter;
-import sn37.miner.data.WandbSourceOptions;
+import sn37.miner.data.WandbSourceSettings;
 import sn37.miner.fake.FakeDatasetViewer;
 import sn37.miner.fake.FakeWandb;
 import sn37.miner.fake.FakeWandbKeys;
@@ -59,7 +59,7 @@ class FetchDataTest {
     @BeforeEach
     void start() throws IOException {
         wandb = FakeWandb.start(WANDB_KEY);
-        viewer = FakeDatasetViewer.start(HfSourceOptions.DATASET, "hf_token");
+        viewer = FakeDatasetViewer.start(HfSourceSettings.DATASET, "hf_token");
         for (int day = 0; day < 40; day++) {
             FakeWandbRun run = FakeWandbRun.signedBy(FakeWandbKeys.key(1), "d" + day)
                     .createdAt(Instant.parse("2024-08-30T00:00:00Z").plus(Duration.ofDays(day)));
@@ -88,7 +88,7 @@ class FetchDataTest {
         StageServices services = new StageServices(new Secrets(Optional.empty(), wandbKey, Optional.empty()),
                 new Endpoints("http://127.0.0.1:1", wandb.baseUrl(), Map.of()), tmp, Clock.fixed(NOW, ZoneOffset.UTC));
         Sn1DataSettings settings = Sn1DataSettings.defaults().withValidators(List.of(FakeWandbKeys.hotkey(1)))
-                .withWandb(WandbSourceOptions.defaults().withSteps(10, 10).withTarget(15))
+                .withWandb(WandbSourceSettings.defaults().withSteps(10, 10).withTarget(15))
                 .withDatasetViewerUrl(viewer.baseUrl()).withSleeper(sleeps::add);
         return new FetchData(services, settings);
     }
@@ -219,7 +219,7 @@ class FetchDataTest {
     @Test
     void hfSourceHonoursTheDataLimit() throws Exception {
         FetchData.Output out = stage().run(ctx(params("{\"data_source\": \"hf\", \"data_limit\": 60}"), "a"));
-        assertEquals("hf:" + HfSourceOptions.DATASET, out.source());
+        assertEquals("hf:" + HfSourceSettings.DATASET, out.source());
         assertEquals(30, out.kept());
         assertEquals(Map.of("SYNTHETIC_MMLU", 30), out.evalByTask(), "700 is a validator's sample; half of 60 cap it");
         assertEquals(100, out.provenance().get("available"));

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import sn37.miner.chain.Ss58;
 import sn37.miner.chain.crypto.Sr25519Keypair;
 import sn37.miner.config.Endpoints;
-import sn37.miner.config.Json;
+import sn37.miner.util.Json;
 import sn37.miner.config.Secrets;
 import sn37.miner.data.Sn1DataSettings;
 import sn37.miner.fake.FakeSubtensor;

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import sn37.miner.config.Json;
+import sn37.miner.util.Json;
 
 /**
  * The beat-best gate on constructed scores (B7, Oct 2024: eval delay 1200 blocks, ε 0.05 → 0.01 over 36,000):
@@ -16,7 +16,7 @@ import sn37.miner.config.Json;
 class GateBeatBestTest {
     @TempDir Path dir;
 
-    private GateDecision gate(String params, Map<String, String> outputs) throws Exception {
+    private Gate.Output gate(String params, Map<String, String> outputs) throws Exception {
         RunParams p = Json.mapper().readValue(params, RunParams.class);
         StageContext.Outputs recorded = new StageContext.Outputs() {
             @Override
@@ -41,7 +41,7 @@ class GateBeatBestTest {
     @Test
     void passesWhenOursBeatsTheIncumbentByMoreThanEpsilon() throws Exception {
         // scored at 1000 + 1200: the incumbent is 1200 blocks old, ε = 0.05 − 1200/36000 · 0.04 = 0.048667
-        GateDecision d = gate("{\"gate\": \"beat-best\", \"current_block\": 1000}", scores(0.30, 0.32));
+        Gate.Output d = gate("{\"gate\": \"beat-best\", \"current_block\": 1000}", scores(0.30, 0.32));
         assertTrue(d.passed(), d.reason());
         assertEquals(0.32 * (1 - (0.05 - 1200.0 / 36000 * 0.04)), d.threshold(), 1e-12);
         assertEquals("beat-best", d.metricSource());
@@ -49,7 +49,7 @@ class GateBeatBestTest {
 
     @Test
     void lowerScoreWithinEpsilonIsRejected() throws Exception {
-        GateDecision d = gate("{\"gate\": \"beat-best\", \"current_block\": 1000}", scores(0.31, 0.32));
+        Gate.Output d = gate("{\"gate\": \"beat-best\", \"current_block\": 1000}", scores(0.31, 0.32));
         assertFalse(d.passed(), "0.31 is lower than 0.32 but not by ε");
         assertTrue(d.reason().startsWith("does not beat the incumbent by ε"), d.reason());
     }
@@ -62,7 +62,7 @@ class GateBeatBestTest {
 
     @Test
     void explicitIncumbentBlockWinsOverLoadModels() throws Exception {
-        GateDecision d = gate("{\"gate\": \"beat-best\", \"current_block\": 41000, \"incumbent_block\": 41000}",
+        Gate.Output d = gate("{\"gate\": \"beat-best\", \"current_block\": 41000, \"incumbent_block\": 41000}",
                 scores(0.31, 0.32));
         assertFalse(d.passed(), "a fresh incumbent keeps a large ε");
     }

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import sn37.miner.config.Json;
+import sn37.miner.util.Json;
 
 /** The gate as the reference miner applies it: upload only if metric < threshold, and 0 means never. */
 class GateTest {
@@ -18,7 +18,7 @@ class GateTest {
 
     @Test
     void thresholdZeroRejectsEvenAPerfectMetric() {
-        GateDecision d = Gate.decide(0.0, 0.0, "parameter");
+        Gate.Output d = Gate.decide(0.0, 0.0, "parameter");
         assertFalse(d.passed());
         assertTrue(d.reason().contains("never"), d.reason());
     }
@@ -37,7 +37,7 @@ class GateTest {
     void gateNeedsEvaluateUnlessGivenAMetric() throws Exception {
         Gate g = new Gate();
         assertEquals(java.util.List.of("evaluate"), g.requires(RunParams.defaults()));
-        RunParams withMetric = sn37.miner.config.Json.mapper().readValue("{\"metric\": 0.1}", RunParams.class);
+        RunParams withMetric = sn37.miner.util.Json.mapper().readValue("{\"metric\": 0.1}", RunParams.class);
         assertTrue(g.requires(withMetric).isEmpty());
     }
 
@@ -56,7 +56,7 @@ class GateTest {
                 }
             }
         };
-        GateDecision d = new Gate().run(StageContexts.of(p, dir).run("run", 1).outputs(evaluated).build());
+        Gate.Output d = new Gate().run(StageContexts.of(p, dir).run("run", 1).outputs(evaluated).build());
         assertEquals(0.968, d.metric());
         assertFalse(d.passed(), d.reason());
     }
@@ -77,7 +77,7 @@ class GateTest {
             }
         };
 
-        GateDecision d = new Gate().run(StageContexts.of(p, dir).outputs(evaluated).build());
+        Gate.Output d = new Gate().run(StageContexts.of(p, dir).outputs(evaluated).build());
 
         assertEquals(Double.POSITIVE_INFINITY, d.metric());
         assertFalse(d.passed(), d.reason());

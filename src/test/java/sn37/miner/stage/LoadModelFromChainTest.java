@@ -19,7 +19,7 @@ import sn37.miner.chain.ChainTestKit;
 import sn37.miner.chain.Data;
 import sn37.miner.chain.Ss58;
 import sn37.miner.config.Endpoints;
-import sn37.miner.config.Secret;
+import sn37.miner.util.Secret;
 import sn37.miner.config.Secrets;
 import sn37.miner.fake.FakeHub;
 import sn37.miner.fake.FakeSubtensor;

@@ -11,7 +11,7 @@ import java.util.HashMap;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import sn37.miner.config.Endpoints;
-import sn37.miner.config.Json;
+import sn37.miner.util.Json;
 import sn37.miner.config.Secrets;
 import java.nio.file.Files;
 import java.nio.file.Path;

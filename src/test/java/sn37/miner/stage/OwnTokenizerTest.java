@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import sn37.miner.config.Json;
+import sn37.miner.util.Json;
 import sn37.miner.data.JsonlSampleSource;
 import sn37.miner.data.McSample;
 import sn37.miner.data.SnapshotWriter;
@@ -130,7 +130,7 @@ class OwnTokenizerTest {
         };
         // INSTRUCT_8B as its validators ran it (block 4,700,000 of HEAD's schedule)
         Evaluate.Output scored = new Evaluate(LoadModelTest.Contexts.services(dir), recording,
-                new Evaluate.Options("later", 4_700_000, 8, 1))
+                new Evaluate.ScoringSettings("later", 4_700_000, 8, 1))
                 .run(LoadModelTest.Contexts.context(params, run, outputs, () -> false));
         assertEquals(3, scored.competitionId());
         assertEquals(2, scored.questions());

@@ -10,7 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import sn37.miner.config.Json;
+import sn37.miner.util.Json;
 
 /**
  * Stage outputs as a run recorded them ({@code runs show --json} of the offline demo, kept under
@@ -57,7 +57,7 @@ class RecordedOutputsTest {
     @Test
     void evaluateAndGateOutputsCarryTheScoreAndTheDecision() throws Exception {
         Evaluate.Output eval = read(StageNames.EVALUATE, Evaluate.Output.class);
-        GateDecision gate = read(StageNames.GATE, GateDecision.class);
+        Gate.Output gate = read(StageNames.GATE, Gate.Output.class);
         assertEquals(eval.metric(), gate.metric());
         assertTrue(eval.tasks().size() >= 1);
     }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import org.junit.jupiter.api.Test;
-import sn37.miner.config.Json;
+import sn37.miner.util.Json;
 
 class RunParamsTest {
     private static String rejection(String json) {

@@ -78,11 +78,11 @@ class StageMetricsTest {
                 new TaskScore("MMLU", 0.9, 0.9, 0.4, 0.4, 0.36, 40, null, "djl"),
                 new TaskScore("WORD_SORTING", 0.05, 0, null, null, null, 0, "no samples", null))), d);
         StageMetrics.succeeded(m, "evaluate", evaluation(Double.POSITIVE_INFINITY, List.of()), d);
-        StageMetrics.succeeded(m, "gate", new GateDecision(0.25, 0.3, true, "threshold", "ok"), d);
+        StageMetrics.succeeded(m, "gate", new Gate.Output(0.25, 0.3, true, "threshold", "ok"), d);
         StageMetrics.succeeded(m, "upload", published(4096, false), d);
         StageMetrics.succeeded(m, "upload", published(4096, true), d);
-        StageMetrics.succeeded(m, "commit", new Commit.Outputs(7, "id", "0xab", true, false, "hk", 37, "ns/m"), d);
-        StageMetrics.succeeded(m, "commit", new Commit.Outputs(7, "id", null, false, true, "hk", 37, "ns/m"), d);
+        StageMetrics.succeeded(m, "commit", new Commit.Output(7, "id", "0xab", true, false, "hk", 37, "ns/m"), d);
+        StageMetrics.succeeded(m, "commit", new Commit.Output(7, "id", null, false, true, "hk", 37, "ns/m"), d);
         StageMetrics.ended(m, "commit", "failed", d);
         StageMetrics.ended(m, "commit", "cancelled", d);
         StageMetrics.ended(m, "upload", "failed", d);

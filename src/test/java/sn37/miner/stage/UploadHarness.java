@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.function.IntFunction;
 import sn37.miner.competition.ModelConstraints;
 import sn37.miner.config.Endpoints;
-import sn37.miner.config.Secret;
+import sn37.miner.util.Secret;
 import sn37.miner.config.Secrets;
 import sn37.miner.publish.PublishedModel;
 import sn37.miner.run.RunDatabase;

@@ -26,7 +26,7 @@ class LearningRateScheduleTest {
 
     @Test
     void automaticWarmUpIsFivePercentOfTheRun() {
-        TrainConfig config = TrainConfig.of(1e-5, 32, 1, -1, -1, 50, 0, 4096);
+        TrainSettings config = TrainSettings.of(1e-5, 32, 1, -1, -1, 50, 0, 4096);
         assertEquals(10, config.schedule(200).warmup());
         assertEquals(1, config.schedule(10).warmup());
         assertEquals(20, config.schedule(0).warmup());

@@ -54,8 +54,8 @@ class TrainerTest {
         return LlamaWeights.initialize(TinyConfigs.llamaConfig(Map.of()), seed, Device.cpu());
     }
 
-    static TrainConfig config(int epochs, int maxSteps, int checkpointEvery) {
-        return new TrainConfig(3e-3, 0.01, 0.9, 0.999, 1e-8, 2, 3, epochs, maxSteps, checkpointEvery, 42, 1.0, 2, 0.1,
+    static TrainSettings config(int epochs, int maxSteps, int checkpointEvery) {
+        return new TrainSettings(3e-3, 0.01, 0.9, 0.999, 1e-8, 2, 3, epochs, maxSteps, checkpointEvery, 42, 1.0, 2, 0.1,
                 64, 2);
     }
 
@@ -108,7 +108,7 @@ class TrainerTest {
         try (LlamaModel model = tinyModel(3)) {
             AtomicInteger atStep10 = new AtomicInteger();
             AtomicInteger atStep200 = new AtomicInteger();
-            TrainConfig config = new TrainConfig(1e-3, 0.01, 0.9, 0.999, 1e-8, 1, 4, -1, 200, 1000, 1, 1.0, 2, 0.1,
+            TrainSettings config = new TrainSettings(1e-3, 0.01, 0.9, 0.999, 1e-8, 1, 4, -1, 200, 1000, 1, 1.0, 2, 0.1,
                     64, 1);
             TrainResult result = new Trainer(model, examples, 0, config, dir, NO_SAVE, r -> {
                 if (r.step() == 10) {
@@ -291,7 +291,7 @@ class TrainerTest {
             Map<String, Object> cl100k = Map.of("vocab_size", (int) tokenizer.vocabularySize(),
                     "tie_word_embeddings", true, "hidden_size", 32, "intermediate_size", 64);
             try (LlamaModel model = LlamaWeights.initialize(TinyConfigs.llamaConfig(cl100k), 0, Device.cpu())) {
-                TrainConfig config = new TrainConfig(1e-2, 0.01, 0.9, 0.999, 1e-8, 1, 8, 6, -1, 100, 0, 1.0, 2, 0.1,
+                TrainSettings config = new TrainSettings(1e-2, 0.01, 0.9, 0.999, 1e-8, 1, 8, 6, -1, 100, 0, 1.0, 2, 0.1,
                         4096, 1);
                 TrainResult result = new Trainer(model, examples, tokenizer.eosTokenId(), config, dir, NO_SAVE,
                         r -> { }).run(() -> false);

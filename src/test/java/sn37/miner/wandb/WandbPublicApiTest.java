@@ -17,7 +17,7 @@ import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import sn37.miner.config.Secret;
+import sn37.miner.util.Secret;
 import sn37.miner.fake.FakeWandb;
 import sn37.miner.fake.FakeWandbKeys;
 import sn37.miner.fake.FakeWandbRun;

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
-import sn37.miner.config.Secret;
+import sn37.miner.util.Secret;
 import sn37.miner.fake.FakeWandb;
 import sn37.miner.fake.FakeWandbLoggedRun;
 

@@ -33,7 +33,7 @@ import sn37.miner.chain.RpcErrorException;
 
 /**
  * JSON-RPC 2.0 over one WebSocket to a Substrate node (OkHttp). Requests carry increasing ids and wait at most
- * {@link RpcOptions#requestTimeout()}; subscriptions get their notifications by subscription id. A closed or
+ * {@link RpcSettings#requestTimeout()}; subscriptions get their notifications by subscription id. A closed or
  * failed connection fails what was in flight and is reopened on the next call, with exponential backoff.
  * {@link #call} retries a read on a fresh connection; {@link #callOnce} and {@link #subscribe} never resend.
  */
@@ -46,13 +46,13 @@ public final class RpcClient implements AutoCloseable {
     private final String url;
     private final String safeUrl;
     private final OkHttpClient http;
-    private final RpcOptions options;
+    private final RpcSettings options;
     private final AtomicLong ids = new AtomicLong();
     private final Object connectLock = new Object();
     private volatile Connection current;
     private volatile boolean closed;
 
-    public RpcClient(String url, RpcOptions options) {
+    public RpcClient(String url, RpcSettings options) {
         if (url == null || !url.matches("(?i)wss?://\\S+")) {
             throw new IllegalArgumentException("Subtensor endpoint must be a ws:// or wss:// URL, got '" + redact(url) + "'");
         }
@@ -75,7 +75,7 @@ public final class RpcClient implements AutoCloseable {
         return safeUrl;
     }
 
-    public RpcOptions options() {
+    public RpcSettings options() {
         return options;
     }
 

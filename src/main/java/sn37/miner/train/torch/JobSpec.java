@@ -9,21 +9,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
-import sn37.miner.config.Json;
+import sn37.miner.util.Json;
 import sn37.miner.train.ChatExample;
-import sn37.miner.train.TrainConfig;
+import sn37.miner.train.TrainSettings;
 
 /**
  * What one job trains: job.json and examples.jsonl in the format trainer/README.md defines. The hyper-parameters
- * are the DJL trainer's {@link TrainConfig} field for field (warm-up -1 is resolved by the trainer exactly as
- * {@link TrainConfig#schedule} does), so both trainers run the same schedule on the same data order.
+ * are the DJL trainer's {@link TrainSettings} field for field (warm-up -1 is resolved by the trainer exactly as
+ * {@link TrainSettings#schedule} does), so both trainers run the same schedule on the same data order.
  *
  * @param modelDir the start model as the job's nodes see it
  * @param padId the padding id: the EOS id, as the DJL trainer pads
  * @param loraAlpha PEFT's lora_alpha (0 when {@code loraRank} is 0)
  * @param saveDtype bfloat16, float16 or float32: the final weights' dtype
  */
-public record JobSpec(Path modelDir, long padId, TrainConfig config, int loraRank, double loraAlpha,
+public record JobSpec(Path modelDir, long padId, TrainSettings config, int loraRank, double loraAlpha,
         String saveDtype) {
     public static final int FORMAT = 1;
 

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import sn37.miner.config.Json;
+import sn37.miner.util.Json;
 
 /**
  * Reads the events the trainer appends to progress.jsonl, from a byte offset on: only complete lines (a line the

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import sn37.miner.config.Json;
+import sn37.miner.util.Json;
 import sn37.miner.train.TrainResult;
 
 /**

@@ -31,7 +31,7 @@ import sn37.miner.chain.RpcErrorException;
 /** The JSON-RPC client against scripted loopback WebSocket servers. */
 class RpcClientTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final RpcOptions FAST = new RpcOptions(Duration.ofMillis(500), Duration.ofSeconds(5), 3,
+    private static final RpcSettings FAST = new RpcSettings(Duration.ofMillis(500), Duration.ofSeconds(5), 3,
             Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofSeconds(30));
     private final MockWebServer server = new MockWebServer();
     private RpcClient client;

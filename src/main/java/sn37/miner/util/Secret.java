@@ -1,4 +1,4 @@
-package sn37.miner.config;
+package sn37.miner.util;
 
 /** A token or key. Its {@code toString} never shows the value, so it cannot leak through a log line. */
 public final class Secret {

@@ -12,11 +12,11 @@ package sn37.miner.data;
  * @param pageSize rows per {@code /rows} request, at most {@link DatasetViewerClient#MAX_PAGE}
  * @param attempts tries per request ({@code @retry(tries=5)})
  */
-public record HfSourceOptions(String dataset, int configs, int minRows, int target, int pageSize, int attempts) {
+public record HfSourceSettings(String dataset, int configs, int minRows, int target, int pageSize, int attempts) {
 
     public static final String DATASET = "macrocosm-os/macrobench-bittensor-01";
 
-    public HfSourceOptions {
+    public HfSourceSettings {
         if (dataset == null || !dataset.matches("[\\w.-]+/[\\w.-]+")) {
             throw new IllegalArgumentException("HF dataset must be namespace/name, got '" + dataset + "'");
         }
@@ -28,11 +28,11 @@ public record HfSourceOptions(String dataset, int configs, int minRows, int targ
         }
     }
 
-    public static HfSourceOptions defaults() {
-        return new HfSourceOptions(DATASET, 10, 50, 700, DatasetViewerClient.MAX_PAGE, 5);
+    public static HfSourceSettings defaults() {
+        return new HfSourceSettings(DATASET, 10, 50, 700, DatasetViewerClient.MAX_PAGE, 5);
     }
 
-    public HfSourceOptions withTarget(int t) {
-        return new HfSourceOptions(dataset, configs, minRows, t, pageSize, attempts);
+    public HfSourceSettings withTarget(int t) {
+        return new HfSourceSettings(dataset, configs, minRows, t, pageSize, attempts);
     }
 }

@@ -1,4 +1,4 @@
-package sn37.miner.hub;
+package sn37.miner.util;
 
 import java.time.Duration;
 

@@ -20,7 +20,7 @@ import java.util.Objects;
  * @param loadRetryWait wait between them ({@code retry_delay = 5})
  * @param earliest the first day historic mode may pick ({@code EARLIEST_DATE}, 2024-08-29 UTC)
  */
-public record WandbSourceOptions(Mode mode, String project, int steps, int pageSize, Duration maxAge, int target,
+public record WandbSourceSettings(Mode mode, String project, int steps, int pageSize, Duration maxAge, int target,
         int loadAttempts, Duration loadRetryWait, LocalDate earliest) {
 
     public enum Mode { HISTORIC, LATEST }
@@ -28,7 +28,7 @@ public record WandbSourceOptions(Mode mode, String project, int steps, int pageS
     public static final String PROJECT = "macrocosmos/prompting-validators";
     static final Duration LATEST_MAX_AGE = Duration.ofHours(4);
 
-    public WandbSourceOptions {
+    public WandbSourceSettings {
         Objects.requireNonNull(mode, "mode");
         if (project == null || !project.matches("[\\w.-]+/[\\w.-]+")) {
             throw new IllegalArgumentException("W&B project must be entity/project, got '" + project + "'");
@@ -41,27 +41,27 @@ public record WandbSourceOptions(Mode mode, String project, int steps, int pageS
         }
     }
 
-    public static WandbSourceOptions defaults() {
-        return new WandbSourceOptions(Mode.HISTORIC, PROJECT, 500, 500, null, 400, 10, Duration.ofSeconds(5),
+    public static WandbSourceSettings defaults() {
+        return new WandbSourceSettings(Mode.HISTORIC, PROJECT, 500, 500, null, 400, 10, Duration.ofSeconds(5),
                 LocalDate.of(2024, 8, 29));
     }
 
-    public WandbSourceOptions withMode(Mode m) {
-        return new WandbSourceOptions(m, project, steps, pageSize, maxAge, target, loadAttempts, loadRetryWait,
+    public WandbSourceSettings withMode(Mode m) {
+        return new WandbSourceSettings(m, project, steps, pageSize, maxAge, target, loadAttempts, loadRetryWait,
                 earliest);
     }
 
-    public WandbSourceOptions withSteps(int s, int page) {
-        return new WandbSourceOptions(mode, project, s, page, maxAge, target, loadAttempts, loadRetryWait, earliest);
+    public WandbSourceSettings withSteps(int s, int page) {
+        return new WandbSourceSettings(mode, project, s, page, maxAge, target, loadAttempts, loadRetryWait, earliest);
     }
 
-    public WandbSourceOptions withTarget(int t) {
-        return new WandbSourceOptions(mode, project, steps, pageSize, maxAge, t, loadAttempts, loadRetryWait,
+    public WandbSourceSettings withTarget(int t) {
+        return new WandbSourceSettings(mode, project, steps, pageSize, maxAge, t, loadAttempts, loadRetryWait,
                 earliest);
     }
 
-    public WandbSourceOptions withMaxAge(Duration age) {
-        return new WandbSourceOptions(mode, project, steps, pageSize, age, target, loadAttempts, loadRetryWait,
+    public WandbSourceSettings withMaxAge(Duration age) {
+        return new WandbSourceSettings(mode, project, steps, pageSize, age, target, loadAttempts, loadRetryWait,
                 earliest);
     }
 

@@ -17,21 +17,21 @@ import sn37.miner.config.Settings;
 import sn37.miner.launch.LaunchSettings;
 import sn37.miner.launch.slurm.SlurmSettings;
 
-class LaunchConfigTest {
+class LaunchKeysTest {
     private static Settings settings(String... flags) {
         return Settings.load(Path.of("").toAbsolutePath(), Env.of(Map.of()), List.of(flags));
     }
 
     @Test
     void withoutAnAddressNoClusterIsConfigured() {
-        LaunchSettings launch = LaunchConfig.from(settings(), Env.of(Map.of("SLURM_JWT", "jwt")));
+        LaunchSettings launch = LaunchKeys.from(settings(), Env.of(Map.of("SLURM_JWT", "jwt")));
         assertEquals(Optional.empty(), launch.slurm());
         assertEquals("jwt", launch.slurmToken().orElseThrow().reveal());
     }
 
     @Test
     void theSlurmKeysBecomeTheLaunchersSettings() {
-        LaunchSettings launch = LaunchConfig.from(settings("--train.slurm.url=http://head:6820",
+        LaunchSettings launch = LaunchKeys.from(settings("--train.slurm.url=http://head:6820",
                 "--train.slurm.partition=gpu", "--train.slurm.tasks-per-node=2", "--train.slurm.gpus-per-node=8",
                 "--train.slurm.cpus-per-task=16", "--train.slurm.time-limit-minutes=90"), Env.of(Map.of()));
         SlurmSettings slurm = launch.slurm().orElseThrow();
@@ -46,7 +46,7 @@ class LaunchConfigTest {
 
     @Test
     void slurmKeysThatDoNotFitTogetherAreRefusedAtStartup() {
-        ConfigException e = assertThrows(ConfigException.class, () -> LaunchConfig.paths(settings(
+        ConfigException e = assertThrows(ConfigException.class, () -> LaunchKeys.paths(settings(
                 "--train.slurm.url=http://head:6820", "--train.slurm.tasks-per-node=2",
                 "--train.slurm.gpus-per-node=3")));
         assertTrue(e.getMessage().startsWith("the train.slurm settings do not fit together: the 3 GPUs per node"),

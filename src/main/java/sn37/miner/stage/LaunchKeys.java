@@ -5,14 +5,14 @@ import java.time.Duration;
 import java.util.Optional;
 import sn37.miner.config.ConfigException;
 import sn37.miner.config.Env;
-import sn37.miner.config.Secret;
+import sn37.miner.util.Secret;
 import sn37.miner.config.Settings;
 import sn37.miner.launch.LaunchSettings;
 import sn37.miner.launch.slurm.SlurmSettings;
 
 /** The {@code train.*} keys, and the SLURM_JWT environment variable, as the launchers' settings. */
-final class LaunchConfig {
-    private LaunchConfig() {}
+final class LaunchKeys {
+    private LaunchKeys() {}
 
     /** Without the Slurm token: for checks that only need the paths. */
     static LaunchSettings paths(Settings s) {

@@ -14,7 +14,7 @@ package sn37.miner.train;
  * @param sequenceLength tokens per example at most: the competition's sequence_length
  * @param keepCheckpoints complete checkpoints kept on disk, newest first (at least 1)
  */
-public record TrainConfig(
+public record TrainSettings(
         double lr,
         double weightDecay,
         double beta1,
@@ -32,7 +32,7 @@ public record TrainConfig(
         int sequenceLength,
         int keepCheckpoints) {
 
-    public TrainConfig {
+    public TrainSettings {
         require(lr > 0 && Double.isFinite(lr), "lr must be > 0, got " + lr);
         require(weightDecay >= 0, "weight decay must be >= 0, got " + weightDecay);
         require(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1, "betas must be in [0, 1)");
@@ -50,9 +50,9 @@ public record TrainConfig(
     }
 
     /** AdamW(lr, weight_decay=0.01) with torch's betas and eps, clipping at 1.0, warm-up chosen from the run length. */
-    public static TrainConfig of(double lr, int accumulationSteps, int batchSize, int numEpochs, int maxSteps,
+    public static TrainSettings of(double lr, int accumulationSteps, int batchSize, int numEpochs, int maxSteps,
             int checkpointEvery, long seed, int sequenceLength) {
-        return new TrainConfig(lr, 0.01, 0.9, 0.999, 1e-8, accumulationSteps, batchSize, numEpochs, maxSteps,
+        return new TrainSettings(lr, 0.01, 0.9, 0.999, 1e-8, accumulationSteps, batchSize, numEpochs, maxSteps,
                 checkpointEvery, seed, 1.0, -1, 0.1, sequenceLength, 2);
     }
 
@@ -62,8 +62,8 @@ public record TrainConfig(
         return new LearningRateSchedule(lr, warmup, totalSteps, minLrRatio);
     }
 
-    public TrainConfig withWarmupSteps(int steps) {
-        return new TrainConfig(lr, weightDecay, beta1, beta2, eps, accumulationSteps, batchSize, numEpochs, maxSteps,
+    public TrainSettings withWarmupSteps(int steps) {
+        return new TrainSettings(lr, weightDecay, beta1, beta2, eps, accumulationSteps, batchSize, numEpochs, maxSteps,
                 checkpointEvery, seed, maxGradNorm, steps, minLrRatio, sequenceLength, keepCheckpoints);
     }
 

@@ -1,4 +1,4 @@
-package sn37.miner.config;
+package sn37.miner.util;
 
 /**
  * A value someone gave, as an error message shows it: quoted, control characters escaped, and cut short when

@@ -1,4 +1,4 @@
-package sn37.miner.config;
+package sn37.miner.util;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonParser;
