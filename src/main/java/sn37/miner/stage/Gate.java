@@ -22,14 +22,6 @@ public final class Gate implements Stage {
 
     private final BlockSource chain;
 
-    /** Threshold mode, and beat-best with explicit --current_block only. */
-    public Gate() {
-        this(p -> {
-            throw new StageException("--gate beat-best needs the current block: give --current_block, or run a"
-                    + " gate that can read the chain");
-        });
-    }
-
     public Gate(BlockSource chain) {
         this.chain = chain;
     }

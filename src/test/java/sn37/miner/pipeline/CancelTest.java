@@ -1,5 +1,6 @@
 package sn37.miner.pipeline;
 
+import static sn37.miner.stage.StageContexts.gateWithoutChain;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ class CancelTest {
     @Test
     void cancelStopsARunningRunBeforeItsNextStageAndAQueuedOneAtOnce() throws Exception {
         SlowFetch fetch = new SlowFetch();
-        try (TestServer t = TestServer.start(TestServer.settings(dir, Map.of()), List.of(fetch, new Gate()))) {
+        try (TestServer t = TestServer.start(TestServer.settings(dir, Map.of()), List.of(fetch, gateWithoutChain()))) {
             String body = "{\"offline\": true, \"avg_loss_upload_threshold\": 0.5}";
             String running = Json.mapper().readTree(t.post("/api/runs", body).body()).get("runId").asText();
             assertTrue(fetch.entered.await(20, TimeUnit.SECONDS));
@@ -71,7 +72,7 @@ class CancelTest {
         Path data = dir.resolve("sn1.jsonl");
         java.nio.file.Files.writeString(data, "{\"challenge\": \"q\", \"reference\": \"A\"}\n");
         SlowFetch fetch = new SlowFetch();
-        try (TestServer t = TestServer.start(TestServer.settings(dir, Map.of()), List.of(fetch, new Gate()))) {
+        try (TestServer t = TestServer.start(TestServer.settings(dir, Map.of()), List.of(fetch, gateWithoutChain()))) {
             String body = "{\"offline\": true, \"data_path\": " + Json.mapper().writeValueAsString(data.toString())
                     + "}";
             String id = Json.mapper().readTree(t.post("/api/runs", body).body()).get("runId").asText();

@@ -1,5 +1,6 @@
 package sn37.miner.pipeline;
 
+import static sn37.miner.stage.StageContexts.gateWithoutChain;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -67,7 +68,7 @@ class PublishRouteTest {
         Settings settings = TestServer.settings(dir, Map.of("miner.hub.endpoint", hub.endpoint(),
                 "miner.subtensor.local", node.endpoint()));
         StageServices services = StageServices.from(settings, Env.of(Map.of("HF_ACCESS_TOKEN", TOKEN)));
-        try (TestServer t = TestServer.start(settings, List.of(TestStages.fetchData(), new Gate(), new Upload(services),
+        try (TestServer t = TestServer.start(settings, List.of(TestStages.fetchData(), gateWithoutChain(), new Upload(services),
                 new Commit(services, ChainTestKit.fast())))) {
             RunParams params = Json.mapper().readValue(Json.mapper().writeValueAsString(Map.of(
                     "hf_repo_id", REPO, "upload_dir", model.toString(), "wallet_path", wallets.toString(),

@@ -1,5 +1,6 @@
 package sn37.miner.pipeline;
 
+import static sn37.miner.stage.StageContexts.gateWithoutChain;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ class RestartTest {
     void interruptedRunResumesSkippingSucceededStages() throws Exception {
         Settings settings = TestServer.settings(dir, Map.of("camel.main.shutdown-timeout", "1"));
         TestStages.Counting fetch = new TestStages.Counting(TestStages.fetchData());
-        TestStages.BlockingOnce gate = new TestStages.BlockingOnce(new Gate());
+        TestStages.BlockingOnce gate = new TestStages.BlockingOnce(gateWithoutChain());
         String runId;
         try (TestServer first = TestServer.start(settings, List.of(fetch, gate))) {
             HttpResponseAssert.accepted(first.post("/api/runs",

@@ -273,7 +273,7 @@ class EvaluateTest {
                 }
             }
         }).build();
-        Gate.Output decision = new Gate().run(gateCtx);
+        Gate.Output decision = StageContexts.gateWithoutChain().run(gateCtx);
         assertFalse(decision.passed());
         assertEquals(Double.POSITIVE_INFINITY, decision.metric());
     }

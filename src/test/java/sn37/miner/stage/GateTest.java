@@ -35,7 +35,7 @@ class GateTest {
 
     @Test
     void gateNeedsEvaluateUnlessGivenAMetric() throws Exception {
-        Gate g = new Gate();
+        Gate g = StageContexts.gateWithoutChain();
         assertEquals(java.util.List.of("evaluate"), g.requires(RunParams.defaults()));
         RunParams withMetric = sn37.miner.util.Json.mapper().readValue("{\"metric\": 0.1}", RunParams.class);
         assertTrue(g.requires(withMetric).isEmpty());
@@ -56,7 +56,7 @@ class GateTest {
                 }
             }
         };
-        Gate.Output d = new Gate().run(StageContexts.of(p, dir).run("run", 1).outputs(evaluated).build());
+        Gate.Output d = StageContexts.gateWithoutChain().run(StageContexts.of(p, dir).run("run", 1).outputs(evaluated).build());
         assertEquals(0.968, d.metric());
         assertFalse(d.passed(), d.reason());
     }
@@ -77,7 +77,7 @@ class GateTest {
             }
         };
 
-        Gate.Output d = new Gate().run(StageContexts.of(p, dir).outputs(evaluated).build());
+        Gate.Output d = StageContexts.gateWithoutChain().run(StageContexts.of(p, dir).outputs(evaluated).build());
 
         assertEquals(Double.POSITIVE_INFINITY, d.metric());
         assertFalse(d.passed(), d.reason());

@@ -68,4 +68,12 @@ public final class StageContexts {
     public StageContext build() {
         return new StageContext(runId, attempt, params, workDir, outputs, cancel, effects, progress, metrics);
     }
+
+    /** The gate with no chain: threshold mode, and beat-best with an explicit --current_block only. */
+    public static Gate gateWithoutChain() {
+        return new Gate(p -> {
+            throw new StageException("--gate beat-best needs the current block: give --current_block, or run a"
+                    + " gate that can read the chain");
+        });
+    }
 }
