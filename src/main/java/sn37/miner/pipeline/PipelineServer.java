@@ -20,7 +20,7 @@ import sn37.miner.run.ProgressLog;
 import sn37.miner.run.RunDatabase;
 import sn37.miner.run.RunStatus;
 import sn37.miner.run.RunStore;
-import sn37.miner.stage.RunParams;
+import sn37.miner.chain.ChainOptions;
 import sn37.miner.stage.RunPreflight;
 import sn37.miner.stage.Stage;
 
@@ -56,11 +56,17 @@ public final class PipelineServer implements AutoCloseable {
     }
 
     public static PipelineServer create(Settings settings, List<Stage> stages) {
+        return create(settings, stages, ChainOptions.defaults());
+    }
+
+    /** {@code chain}: how the node is read for the competition of a run that names none. */
+    static PipelineServer create(Settings settings, List<Stage> stages, ChainOptions chain) {
         PipelineSettings ps = PipelineSettings.from(settings);
+        CompetitionDefault competition = CompetitionDefault.from(settings, chain);
         ApiReadiness api = apiReadiness(settings);
-        RunParams scheduleParams;
+        CompetitionDefault.Request scheduleParams;
         try {
-            scheduleParams = RunApi.parseParams(sn37.miner.run.Run.PIPELINE, ps.scheduleParamsJson());
+            scheduleParams = CompetitionDefault.Request.of(sn37.miner.run.Run.PIPELINE, ps.scheduleParamsJson());
         } catch (Exception e) {
             throw new ConfigException("pipeline.schedule.params is not valid run parameters: " + e.getMessage());
         }
@@ -78,7 +84,7 @@ public final class PipelineServer implements AutoCloseable {
         });
         ProcessStop stop = new ProcessStop();
         ProgressLog progressLog = new ProgressLog(db.dataSource());
-        PipelineConfiguration cfg = new PipelineConfiguration(ps, store, stages, scheduleParams, heartbeats, owner(),
+        PipelineConfiguration cfg = new PipelineConfiguration(ps, store, stages, scheduleParams, competition, heartbeats, owner(),
                 stop, api, RunPreflight.api(settings), progressLog);
         Main main = new Main();
         main.configure().addConfiguration(cfg);
