@@ -83,8 +83,9 @@ public record RunParams(
 
     /**
      * B7_MULTI_CHOICE, the reference's default as of Oct 2024 (neurons/config.py @8e2b0cbb): the competition of a run
-     * that names none and does not ask the chain (an --offline run). The CLI's online runs take the one live at the
-     * chain's current block instead ({@link DefaultCompetition}) and record that block as {@code competition_block}.
+     * that names none and does not ask the chain (an --offline run). Online runs of the CLI, the API and the schedule take
+     * the one live at the chain's current block instead ({@link DefaultCompetition}) and record that block as
+     * {@code competition_block}.
      */
     public static final int DEFAULT_COMPETITION = 2;
 
