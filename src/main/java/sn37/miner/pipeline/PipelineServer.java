@@ -13,6 +13,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sn37.miner.chain.ChainOptions;
 import sn37.miner.config.ConfigException;
 import sn37.miner.config.PipelineSettings;
 import sn37.miner.config.Settings;
@@ -20,7 +21,6 @@ import sn37.miner.run.ProgressLog;
 import sn37.miner.run.RunDatabase;
 import sn37.miner.run.RunStatus;
 import sn37.miner.run.RunStore;
-import sn37.miner.chain.ChainOptions;
 import sn37.miner.stage.RunPreflight;
 import sn37.miner.stage.Stage;
 
