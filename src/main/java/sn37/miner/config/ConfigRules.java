@@ -75,6 +75,7 @@ final class ConfigRules {
             entry("miner.subtensor.finney", url("ws", "wss")),
             entry("miner.subtensor.test", url("ws", "wss")),
             entry("miner.subtensor.local", url("ws", "wss")),
+            entry("miner.competition.default", chainOr(integer(0, 255))),
             entry("miner.data.sn1-validators", listOf(SS58, "SS58 addresses")),
             entry("miner.data.sn1-min-stake", nonNegativeNumber()),
             entry("miner.data.wandb.mode", oneOf("historic", "latest")),
@@ -106,6 +107,11 @@ final class ConfigRules {
 
     static Rule anything() {
         return v -> null;
+    }
+
+    /** "chain", or what {@code other} accepts. */
+    static Rule chainOr(Rule other) {
+        return v -> v.equals("chain") || other.check(v) == null ? null : "chain or " + other.check(v);
     }
 
     static Rule text() {

@@ -22,7 +22,6 @@ import sn37.miner.metrics.MinerMetrics;
 import sn37.miner.run.ProgressLog;
 import sn37.miner.run.RunStore;
 import sn37.miner.stage.Progress;
-import sn37.miner.stage.RunParams;
 import sn37.miner.stage.RunPreflight;
 import sn37.miner.stage.Stage;
 import sn37.miner.stage.StageNames;
@@ -32,7 +31,8 @@ final class PipelineConfiguration implements CamelConfiguration {
     private final PipelineSettings settings;
     private final RunStore store;
     private final List<Stage> stages;
-    private final RunParams scheduleParams;
+    private final CompetitionDefault.Request scheduleParams;
+    private final CompetitionDefault competition;
     private final ScheduledExecutorService heartbeats;
     private final String owner;
     private final ProcessStop stop;
@@ -47,9 +47,11 @@ final class PipelineConfiguration implements CamelConfiguration {
     private volatile Progress sink = Progress.NONE;
     private final Progress progress = event -> sink.report(event);
 
-    PipelineConfiguration(PipelineSettings settings, RunStore store, List<Stage> stages, RunParams scheduleParams,
+    PipelineConfiguration(PipelineSettings settings, RunStore store, List<Stage> stages,
+            CompetitionDefault.Request scheduleParams, CompetitionDefault competition,
             ScheduledExecutorService heartbeats, String owner, ProcessStop stop, ApiReadiness api,
             RunPreflight preflight, ProgressLog progressLog) {
+        this.competition = competition;
         this.settings = settings;
         this.progressLog = progressLog;
         this.store = store;
@@ -78,11 +80,11 @@ final class PipelineConfiguration implements CamelConfiguration {
         r.bind("runFlow", new RunFlow(store, settings, installed, stop, metrics));
         Map<String, Stage> byName = new LinkedHashMap<>();
         for (Stage s : stages) byName.put(s.name(), s);
-        r.bind("runApi", new RunApi(store, queue, byName, progressLog));
+        r.bind("runApi", new RunApi(store, queue, byName, progressLog, competition));
         r.bind("apiErrors", new ApiErrors());
         r.bind("apiAuth", new ApiAuth(settings));
         r.bind("dashboardFiles", new DashboardFiles());
-        r.bind("scheduledTrigger", new ScheduledTrigger(queue, scheduleParams));
+        r.bind("scheduledTrigger", new ScheduledTrigger(queue, scheduleParams, competition));
         r.bind("retrySweeper", new RetrySweeper(store, queue, settings, metrics));
         Duration beat = settings.heartbeat();
         for (Stage s : stages) {

@@ -13,6 +13,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sn37.miner.chain.ChainSettings;
 import sn37.miner.config.ConfigException;
 import sn37.miner.config.PipelineSettings;
 import sn37.miner.config.Settings;
@@ -20,7 +21,6 @@ import sn37.miner.run.ProgressLog;
 import sn37.miner.run.RunDatabase;
 import sn37.miner.run.RunStatus;
 import sn37.miner.run.RunStore;
-import sn37.miner.stage.RunParams;
 import sn37.miner.stage.RunPreflight;
 import sn37.miner.stage.Stage;
 
@@ -56,11 +56,17 @@ public final class PipelineServer implements AutoCloseable {
     }
 
     public static PipelineServer create(Settings settings, List<Stage> stages) {
+        return create(settings, stages, ChainSettings.defaults());
+    }
+
+    /** {@code chain}: how the node is read for the competition of a run that names none. */
+    static PipelineServer create(Settings settings, List<Stage> stages, ChainSettings chain) {
         PipelineSettings ps = PipelineSettings.from(settings);
+        CompetitionDefault competition = CompetitionDefault.from(settings, chain);
         ApiReadiness api = apiReadiness(settings);
-        RunParams scheduleParams;
+        CompetitionDefault.Request scheduleParams;
         try {
-            scheduleParams = RunApi.parseParams(sn37.miner.run.Run.PIPELINE, ps.scheduleParamsJson());
+            scheduleParams = CompetitionDefault.Request.of(sn37.miner.run.Run.PIPELINE, ps.scheduleParamsJson());
         } catch (Exception e) {
             throw new ConfigException("pipeline.schedule.params is not valid run parameters: " + e.getMessage());
         }
@@ -78,7 +84,7 @@ public final class PipelineServer implements AutoCloseable {
         });
         ProcessStop stop = new ProcessStop();
         ProgressLog progressLog = new ProgressLog(db.dataSource());
-        PipelineConfiguration cfg = new PipelineConfiguration(ps, store, stages, scheduleParams, heartbeats, owner(),
+        PipelineConfiguration cfg = new PipelineConfiguration(ps, store, stages, scheduleParams, competition, heartbeats, owner(),
                 stop, api, RunPreflight.api(settings), progressLog);
         Main main = new Main();
         main.configure().addConfiguration(cfg);

@@ -14,6 +14,9 @@ import io.vertx.core.http.HttpServerResponse;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sn37.miner.chain.ChainException;
 import sn37.miner.competition.CompetitionSchedule;
 import sn37.miner.util.Echo;
 import sn37.miner.util.Json;
@@ -28,6 +31,7 @@ import sn37.miner.stage.StageNames;
 
 /** The REST handlers behind {@code routes/api.yaml}. Long work never runs here: runs are queued. */
 public final class RunApi {
+    private static final Logger LOG = LoggerFactory.getLogger(RunApi.class);
     private static final int MAX_LIST = 500;
     private static final int MAX_EVENTS = 20_000;
     /** How long one event stream stays open before the client is sent to reconnect: bounds a worker thread's hold. */
@@ -38,13 +42,16 @@ public final class RunApi {
     private final RunQueue queue;
     private final Map<String, Stage> stages;
     private final ProgressLog progress;
+    private final CompetitionDefault competition;
     private final AtomicInteger openStreams = new AtomicInteger();
 
-    RunApi(RunStore store, RunQueue queue, Map<String, Stage> stages, ProgressLog progress) {
+    RunApi(RunStore store, RunQueue queue, Map<String, Stage> stages, ProgressLog progress,
+            CompetitionDefault competition) {
         this.store = store;
         this.queue = queue;
         this.stages = stages;
         this.progress = progress;
+        this.competition = competition;
     }
 
     public void createRun(Exchange ex) throws JsonProcessingException {
@@ -63,7 +70,10 @@ public final class RunApi {
                     + String.join(", ", StageNames.ORDER.stream().filter(stages::containsKey).toList()));
         }
         requireJson(ex);
-        RunParams params = parseParams(stage, ex.getIn().getBody(String.class));
+        CompetitionDefault.Request request = CompetitionDefault.Request.of(stage, ex.getIn().getBody(String.class));
+        String key = idempotencyKey(ex);
+        if (answeredBefore(ex, key, stage, request)) return;
+        RunParams params = resolve(request);
         List<String> needed = s.requires(params);
         if (!needed.isEmpty() && s.explicitInputs().isEmpty()) {
             throw new ApiException(400, "stage '" + stage + "' cannot run alone: it needs the outputs of "
@@ -74,22 +84,54 @@ public final class RunApi {
             throw new ApiException(400, "stage '" + stage + "' run alone needs its inputs given explicitly instead"
                     + " of the outputs of " + String.join(", ", needed) + ": missing " + s.explicitInputs());
         }
-        submit(ex, stage, params);
+        submit(ex, stage, key, request, params);
     }
 
     private void submit(Exchange ex, String kind) throws JsonProcessingException {
         requireJson(ex);
-        submit(ex, kind, parseParams(kind, ex.getIn().getBody(String.class)));
+        CompetitionDefault.Request request = CompetitionDefault.Request.of(kind, ex.getIn().getBody(String.class));
+        String key = idempotencyKey(ex);
+        if (answeredBefore(ex, key, kind, request)) return;
+        submit(ex, kind, key, request, resolve(request));
     }
 
-    private void submit(Exchange ex, String kind, RunParams params) throws JsonProcessingException {
+    private static String idempotencyKey(Exchange ex) {
         String key = ex.getIn().getHeader("Idempotency-Key", String.class);
         if (key != null && (key.isBlank() || key.length() > 150)) {
             throw new ApiException(400, "Idempotency-Key must be 1 to 150 characters (got " + key.length() + ")");
         }
+        return key == null ? null : "http:" + key;
+    }
+
+    /** A repeated request gets the run the first one made, without asking the chain for a competition again. */
+    private boolean answeredBefore(Exchange ex, String key, String kind, CompetitionDefault.Request request)
+            throws JsonProcessingException {
+        if (key == null) return false;
+        Run existing = store.findByKey(key).orElse(null);
+        if (existing == null) return false;
+        requireSameRequest(existing, kind, request);
+        respond(ex, 200, new RunAccepted(existing.id(), existing.status().name(), false));
+        return true;
+    }
+
+    /** The run's parameters with the default competition filled in; 503 when the chain decides and cannot be read. */
+    private RunParams resolve(CompetitionDefault.Request request) throws JsonProcessingException {
+        try {
+            return competition.resolve(request);
+        } catch (ChainException e) {
+            LOG.warn("no competition_id given, and the chain's current block cannot be read: {}", e.getMessage());
+            throw new ApiException(503, "no competition_id given, and the competition live now cannot be found: the"
+                    + " current block cannot be read from the chain node of subtensor_network / subtensor_chain_endpoint"
+                    + " (see the server log), so no run was created: pass competition_id (GET /api/competitions lists"
+                    + " the schedules), or retry when the node answers");
+        }
+    }
+
+    private void submit(Exchange ex, String kind, String key, CompetitionDefault.Request request, RunParams params)
+            throws JsonProcessingException {
         queue.check(kind, params);
-        RunStore.Created c = queue.submit(kind, params, "HTTP", key == null ? null : "http:" + key);
-        if (!c.created()) requireSameRequest(c.run(), kind, params);
+        RunStore.Created c = queue.submit(kind, params, "HTTP", key);
+        if (!c.created()) requireSameRequest(c.run(), kind, request);
         respond(ex, c.created() ? 202 : 200, new RunAccepted(c.run().id(), c.run().status().name(), c.created()));
     }
 
@@ -119,10 +161,13 @@ public final class RunApi {
 
     /**
      * A key names one request: the run found by it answers again only to the same kind and parameters (compared in
-     * their canonical form, the recorded params JSON), never to another body sent with a reused key.
+     * their canonical form, the recorded params JSON), never to another body sent with a reused key. The request is
+     * compared as sent: a body that named no competition is given the one the first run was given.
      */
-    private static void requireSameRequest(Run existing, String kind, RunParams params) throws JsonProcessingException {
-        if (!existing.kind().equals(kind) || !existing.paramsJson().equals(Json.mapper().writeValueAsString(params))) {
+    private static void requireSameRequest(Run existing, String kind, CompetitionDefault.Request request)
+            throws JsonProcessingException {
+        if (!existing.kind().equals(kind) || !existing.paramsJson().equals(Json.mapper().writeValueAsString(
+                CompetitionDefault.like(request, Json.mapper().readValue(existing.paramsJson(), RunParams.class))))) {
             throw new ApiException(422, "this Idempotency-Key was already used for another request (run "
                     + existing.id() + "): send a new key for a new request, or repeat the first request unchanged");
         }

@@ -5,6 +5,9 @@ import java.util.Date;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import sn37.miner.chain.ChainException;
+import sn37.miner.run.Run;
 import sn37.miner.run.RunStore;
 import sn37.miner.stage.RunParams;
 
@@ -16,11 +19,13 @@ public final class ScheduledTrigger {
     private static final Logger LOG = LoggerFactory.getLogger(ScheduledTrigger.class);
 
     private final RunQueue queue;
-    private final RunParams params;
+    private final CompetitionDefault.Request params;
+    private final CompetitionDefault competition;
 
-    ScheduledTrigger(RunQueue queue, RunParams params) {
+    ScheduledTrigger(RunQueue queue, CompetitionDefault.Request params, CompetitionDefault competition) {
         this.queue = queue;
         this.params = params;
+        this.competition = competition;
     }
 
     public void fire(Exchange ex) {
@@ -30,12 +35,27 @@ public final class ScheduledTrigger {
             fire(slot);
         } catch (IllegalArgumentException e) {
             LOG.error("schedule fire {}: no run queued: pipeline.schedule.params: {}", slot, e.getMessage());
+        } catch (ChainException e) {
+            LOG.error("schedule fire {}: no run queued: pipeline.schedule.params name no competition_id, and the"
+                    + " chain's current block cannot be read to find the one live now ({}); set competition_id there,"
+                    + " or {}", slot, e.getMessage(), CompetitionDefault.KEY);
         }
     }
 
+    /**
+     * Queues the slot's run; a schedule that names no competition gets the one live at this fire's block.
+     *
+     * @throws ChainException when that block cannot be read: nothing is queued
+     */
     public RunStore.Created fire(Instant slot) {
-        queue.check(sn37.miner.run.Run.PIPELINE, params); // the files and device may be gone since start-up
-        RunStore.Created c = queue.submit(sn37.miner.run.Run.PIPELINE, params, "SCHEDULE", "schedule:" + slot);
+        RunParams params;
+        try {
+            params = competition.resolve(this.params);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e.getOriginalMessage(), e);
+        }
+        queue.check(Run.PIPELINE, params); // the files and device may be gone since start-up
+        RunStore.Created c = queue.submit(Run.PIPELINE, params, "SCHEDULE", "schedule:" + slot);
         if (c.created()) {
             LOG.info("schedule fire {}: run {} queued", slot, c.run().id());
         } else {

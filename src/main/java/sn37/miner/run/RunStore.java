@@ -65,6 +65,11 @@ public class RunStore {
         return sql.queryOne("SELECT " + RUN_COLS + " FROM run WHERE id = ?", RunStore::run, runId);
     }
 
+    /** The run created with {@code runKey} (an Idempotency-Key, a schedule slot), if any. */
+    public Optional<Run> findByKey(String runKey) {
+        return sql.queryOne("SELECT " + RUN_COLS + " FROM run WHERE run_key = ?", RunStore::run, runKey);
+    }
+
     public Run get(String runId) {
         return find(runId).orElseThrow(() -> new RunNotFoundException(runId));
     }

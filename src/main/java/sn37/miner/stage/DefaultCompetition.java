@@ -39,13 +39,26 @@ public final class DefaultCompetition {
      * @throws InvalidParameterException when the node cannot be read: the run cannot know its competition
      */
     public static Choice at(String endpoint, ChainSettings options) {
-        long block;
-        try (SubtensorClient chain = SubtensorClient.connect(endpoint, options)) {
-            block = chain.bestBlock().number();
-        } catch (ChainException | IllegalArgumentException e) {
+        try {
+            return read(endpoint, options);
+        } catch (ChainException e) {
             throw new InvalidParameterException("no --competition_id given, and the competition live now cannot be"
                     + " found: the current block cannot be read from " + endpoint + " (" + e.getMessage() + "); pass"
                     + " --competition_id N (see 'bin/miner competitions')");
+        }
+    }
+
+    /**
+     * As {@link #at}, for callers that say themselves how to name a competition.
+     *
+     * @throws ChainException when the node cannot be read
+     */
+    public static Choice read(String endpoint, ChainSettings options) {
+        long block;
+        try (SubtensorClient chain = SubtensorClient.connect(endpoint, options)) {
+            block = chain.bestBlock().number();
+        } catch (IllegalArgumentException e) {
+            throw new ChainException(e.getMessage(), e);
         }
         return new Choice(CompetitionSchedule.later().defaultAt(block), block, endpoint);
     }

@@ -2,6 +2,7 @@ package sn37.miner.stage;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.Locale;
 import java.util.Set;
 import sn37.miner.competition.CompetitionId;
@@ -25,7 +26,7 @@ import sn37.miner.util.Json;
  * defaults; bad values are rejected here with the flag's name in the message.
  */
 public record RunParams(
-        @JsonProperty("competition_id") Integer competitionId,
+        @JsonProperty("competition_id") @Schema(description = COMPETITION_ID) Integer competitionId,
         @JsonProperty("avg_loss_upload_threshold") Double avgLossUploadThreshold,
         @JsonProperty("offline") Boolean offline,
         @JsonProperty("hf_repo_id") String hfRepoId,
@@ -70,12 +71,21 @@ public record RunParams(
         @JsonProperty("nproc_per_node") Integer nprocPerNode,
         @JsonProperty("nnodes") Integer nnodes,
         @JsonProperty("slurm_partition") String slurmPartition,
-        @JsonProperty("competition_block") Long competitionBlock) {
+        @JsonProperty("competition_block") @Schema(description = COMPETITION_BLOCK) Long competitionBlock) {
+
+    /** How the API describes competition_id (its OpenAPI document). */
+    static final String COMPETITION_ID = "The competition to mine. When absent, an online run takes the competition"
+            + " live at the chain's current block, read from the run's subtensor node when the run is made (the server's"
+            + " miner.competition.default, 'chain' unless set to an id); if the node cannot be read the request is"
+            + " refused with 503 and no run is made. An offline run that names none takes 2.";
+    static final String COMPETITION_BLOCK = "The chain block at which the competition of a run that named none was"
+            + " chosen; recorded by the server, so a resumed run does not choose again.";
 
     /**
      * B7_MULTI_CHOICE, the reference's default as of Oct 2024 (neurons/config.py @8e2b0cbb): the competition of a run
-     * that names none and does not ask the chain (an --offline run). The CLI's online runs take the one live at the
-     * chain's current block instead ({@link DefaultCompetition}) and record that block as {@code competition_block}.
+     * that names none and does not ask the chain (an --offline run). Online runs of the CLI, the API and the schedule take
+     * the one live at the chain's current block instead ({@link DefaultCompetition}) and record that block as
+     * {@code competition_block}.
      */
     public static final int DEFAULT_COMPETITION = 2;
 

@@ -65,6 +65,7 @@ class ConfigErrorsTest {
         BAD.put("miner.subtensor.finney", List.of("https://127.0.0.1:9944", "finney"));
         BAD.put("miner.subtensor.test", List.of("test.finney.opentensor.ai:443"));
         BAD.put("miner.subtensor.local", List.of("127.0.0.1:9944", ""));
+        BAD.put("miner.competition.default", List.of("", "Chain", "live", "-1", "256", "4.0"));
         BAD.put("miner.data.sn1-validators", List.of("not-an-address", "5F,5G"));
         BAD.put("miner.data.sn1-min-stake", List.of("-1", "lots", "NaN", "Infinity", ""));
         BAD.put("miner.data.wandb.mode", List.of("newest", ""));

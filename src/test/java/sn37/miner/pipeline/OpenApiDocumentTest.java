@@ -67,7 +67,11 @@ class OpenApiDocumentTest {
             assertFalse(schema.isMissingNode(), "no schema " + e.getKey());
             assertEquals(jsonNames(e.getValue()), names(schema.get("properties")), e.getKey());
         }
+        assertTrue(doc.at("/components/schemas/RunParams/properties/competition_id/description").asText()
+                .contains("live at the chain's current block"), doc.at("/components/schemas/RunParams").toString());
         for (String path : List.of("/api/runs", "/api/stages/{stage}")) {
+            assertFalse(doc.at("/paths/" + path.replace("/", "~1") + "/post/responses/503").isMissingNode(),
+                    "POST " + path + " documents its 503");
             assertEquals("#/components/schemas/RunParams",
                     doc.at("/paths/" + path.replace("/", "~1") + "/post/requestBody/content/application~1json/schema/$ref")
                             .asText(), path);

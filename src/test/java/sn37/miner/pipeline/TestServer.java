@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import sn37.miner.chain.ChainSettings;
+import sn37.miner.chain.ChainTestKit;
 import sn37.miner.config.Env;
 import sn37.miner.config.Settings;
 import sn37.miner.run.Run;
@@ -50,6 +52,8 @@ final class TestServer implements AutoCloseable {
         o.put("pipeline.api.data-root", dir.toString());
         o.put("pipeline.api.models-root", dir.toString());
         for (String key : REMOTES) o.put(key, NOWHERE);
+        // runs that name no competition get B7_MULTI_CHOICE without a chain; tests of the live default set "chain"
+        o.put("miner.competition.default", "2");
         o.putAll(extra);
         return Settings.load(Path.of("").toAbsolutePath(), Env.of(Map.of()), List.of()).with(o);
     }
@@ -63,11 +67,16 @@ final class TestServer implements AutoCloseable {
      * {@link TestStages.PassThrough} stand-ins (tests of run state need no model; MinerAppTest runs the real ones).
      */
     static TestServer start(Settings settings, List<Stage> stages) {
+        return start(settings, stages, ChainTestKit.fast());
+    }
+
+    /** {@code chain}: how the server reads a node for the competition of a run that names none. */
+    static TestServer start(Settings settings, List<Stage> stages, ChainSettings chain) {
         List<Stage> all = new ArrayList<>(stages);
         for (String name : List.of("load-model", "train", "evaluate")) {
             if (all.stream().noneMatch(x -> x.name().equals(name))) all.add(new TestStages.PassThrough(name));
         }
-        PipelineServer s = PipelineServer.create(settings, all).start();
+        PipelineServer s = PipelineServer.create(settings, all, chain).start();
         return new TestServer(s, Integer.parseInt(settings.get("camel.server.port")),
                 Integer.parseInt(settings.get("camel.management.port")));
     }
