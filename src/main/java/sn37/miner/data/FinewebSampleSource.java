@@ -83,23 +83,7 @@ public final class FinewebSampleSource {
     }
 
     public FinewebLoad load(BooleanSupplier cancelled) throws IOException {
-        List<DatasetViewerClient.SplitSize> sizes;
-        try {
-            sizes = pages.size(DATASET);
-        } catch (InterruptedIOException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new DataSourceException("cannot list the configs of " + describe() + ": " + e.getMessage(), e);
-        }
-        Map<String, DatasetViewerClient.SplitSize> configs = new LinkedHashMap<>();
-        for (DatasetViewerClient.SplitSize s : sizes) {
-            if (sizes.size() == 1 || !s.config().equals("default")) {
-                configs.put(s.config(), s);
-            }
-        }
-        if (configs.isEmpty()) {
-            throw new DataSourceException("no configs found in " + describe() + " (the dataset viewer lists none)");
-        }
+        Map<String, DatasetViewerClient.SplitSize> configs = pages.configs(DATASET, describe());
         List<DatasetViewerClient.SplitSize> live = List.copyOf(configs.values());
         Random rng = new Random(seed);
         int initialOffset = rng.nextInt(ROWS_PER_PAGE);

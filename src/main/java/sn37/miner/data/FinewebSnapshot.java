@@ -5,13 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import sn37.miner.io.InputFiles;
 
 /**
  * FINEWEB texts as JSONL ({@code text, id, page, sha256}; nulls omitted; UTF-8; '\n' line ends), written as
@@ -29,19 +24,7 @@ public final class FinewebSnapshot {
     }
 
     public static List<FinewebText> read(Path snapshot) throws IOException {
-        if (!Files.exists(snapshot)) {
-            throw new NoSuchFileException(snapshot.toString(), null, "snapshot not found (" + EXPECTED + ")");
-        }
-        String source = "snapshot " + snapshot;
-        List<FinewebText> texts = new ArrayList<>();
-        try (InputStream in = InputFiles.open(snapshot, "snapshot")) {
-            Utf8Lines.read(in, source, new Utf8Lines.Limits(JsonlSampleSource.MAX_LINE_BYTES,
-                    JsonlSampleSource.MAX_FILE_BYTES), () -> false, (lineNo, text) -> {
-                texts.add(parse(source + " line " + lineNo + ": ", text));
-                return true;
-            });
-        }
-        return texts;
+        return SnapshotLines.read(snapshot, EXPECTED, FinewebSnapshot::parse);
     }
 
     static byte[] encode(FinewebText t) throws JacksonException {
@@ -57,19 +40,7 @@ public final class FinewebSnapshot {
         return JSON.writeValueAsBytes(node);
     }
 
-    private static FinewebText parse(String where, String line) throws IOException {
-        if (line.isBlank()) {
-            throw new IOException(where + "blank line (" + EXPECTED + ")");
-        }
-        JsonNode node;
-        try {
-            node = JSON.readTree(line);
-        } catch (JacksonException e) {
-            throw new IOException(where + JsonlFormat.malformed(e));
-        }
-        if (node == null || !node.isObject()) {
-            throw new IOException(where + "not a JSON object (" + EXPECTED + ")");
-        }
+    private static FinewebText parse(String where, JsonNode node) throws IOException {
         if (!node.path("text").isTextual() || node.get("text").textValue().isBlank()) {
             throw new IOException(where + "\"text\" must be a non-blank string");
         }

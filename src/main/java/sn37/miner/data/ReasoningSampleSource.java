@@ -67,25 +67,7 @@ public final class ReasoningSampleSource {
     }
 
     public TaskLoad load(BooleanSupplier cancelled) throws IOException {
-        List<DatasetViewerClient.SplitSize> sizes;
-        try {
-            sizes = pages.size(task.dataset());
-        } catch (InterruptedIOException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new DataSourceException("cannot list the configs of " + describe() + ": " + e.getMessage(), e);
-        }
-        // fetch_dataset_configs: keyed by config (a later split of the same config replaces an earlier one); with
-        // several configs, "default" is left out.
-        Map<String, DatasetViewerClient.SplitSize> configs = new LinkedHashMap<>();
-        for (DatasetViewerClient.SplitSize s : sizes) {
-            if (sizes.size() == 1 || !s.config().equals("default")) {
-                configs.put(s.config(), s);
-            }
-        }
-        if (configs.isEmpty()) {
-            throw new DataSourceException("no configs found in " + describe() + " (the dataset viewer lists none)");
-        }
+        Map<String, DatasetViewerClient.SplitSize> configs = pages.configs(task.dataset(), describe());
         long totalRows = configs.values().stream().mapToLong(DatasetViewerClient.SplitSize::numRows).sum();
         int evalCap = (int) Math.min(task.evalTarget(), totalRows / 2);
         Random rng = new Random(seed);

@@ -5,13 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import sn37.miner.io.InputFiles;
 
 /**
  * Reasoning samples as JSONL ({@code task, id, kind, question, reference, sha256}; nulls omitted; UTF-8; '\n' line
@@ -31,19 +26,7 @@ public final class ReasoningSnapshot {
     }
 
     public static List<ReasoningSample> read(Path snapshot) throws IOException {
-        if (!Files.exists(snapshot)) {
-            throw new NoSuchFileException(snapshot.toString(), null, "snapshot not found (" + EXPECTED + ")");
-        }
-        String source = "snapshot " + snapshot;
-        List<ReasoningSample> samples = new ArrayList<>();
-        try (InputStream in = InputFiles.open(snapshot, "snapshot")) {
-            Utf8Lines.read(in, source, new Utf8Lines.Limits(JsonlSampleSource.MAX_LINE_BYTES,
-                    JsonlSampleSource.MAX_FILE_BYTES), () -> false, (lineNo, text) -> {
-                samples.add(parse(source + " line " + lineNo + ": ", text));
-                return true;
-            });
-        }
-        return samples;
+        return SnapshotLines.read(snapshot, EXPECTED, ReasoningSnapshot::parse);
     }
 
     static byte[] encode(ReasoningSample s) throws JacksonException {
@@ -61,19 +44,7 @@ public final class ReasoningSnapshot {
         return JSON.writeValueAsBytes(node);
     }
 
-    private static ReasoningSample parse(String where, String text) throws IOException {
-        if (text.isBlank()) {
-            throw new IOException(where + "blank line (" + EXPECTED + ")");
-        }
-        JsonNode node;
-        try {
-            node = JSON.readTree(text);
-        } catch (JacksonException e) {
-            throw new IOException(where + JsonlFormat.malformed(e));
-        }
-        if (node == null || !node.isObject()) {
-            throw new IOException(where + "not a JSON object (" + EXPECTED + ")");
-        }
+    private static ReasoningSample parse(String where, JsonNode node) throws IOException {
         ReasoningTask task = ReasoningTask.named(node.path("task").asText(null));
         if (task == null) {
             throw new IOException(where + "\"task\" is not one of SYNTHETIC_1_SFT, CODEFORCES_COTS");
