@@ -32,6 +32,7 @@ import sn37.miner.launch.slurm.SlurmJob;
 import sn37.miner.launch.slurm.SlurmRestClient;
 import sn37.miner.launch.slurm.SlurmSettings;
 import sn37.miner.run.EffectRecords;
+import sn37.miner.run.ForwardingEffects;
 import sn37.miner.run.EffectStatus;
 import sn37.miner.run.ExternalEffect;
 import sn37.miner.run.RunDatabase;
@@ -244,30 +245,14 @@ class SlurmTorchTrainTest {
         }
     }
 
-    private record DyingAtConfirm(EffectRecords store) implements EffectRecords {
-        @Override
-        public ExternalEffect intend(String effectKey, String requestJson) {
-            return store.intend(effectKey, requestJson);
+    private static final class DyingAtConfirm extends ForwardingEffects {
+        DyingAtConfirm(EffectRecords store) {
+            super(store);
         }
 
         @Override
         public void confirm(String effectKey, String responseJson) {
             throw new OrchestratorKilled();
-        }
-
-        @Override
-        public void markAbsent(String effectKey) {
-            store.markAbsent(effectKey);
-        }
-
-        @Override
-        public Optional<ExternalEffect> find(String effectKey) {
-            return store.find(effectKey);
-        }
-
-        @Override
-        public List<ExternalEffect> ofStage() {
-            return store.ofStage();
         }
     }
 

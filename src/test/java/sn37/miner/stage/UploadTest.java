@@ -38,6 +38,7 @@ import sn37.miner.publish.PublishedModel;
 import sn37.miner.publish.TinyModels;
 import sn37.miner.run.EffectStatus;
 import sn37.miner.run.EffectRecords;
+import sn37.miner.run.ForwardingEffects;
 import sn37.miner.run.ExternalEffect;
 import sn37.miner.run.RunDatabase;
 import sn37.miner.run.RunStore;
@@ -428,31 +429,15 @@ class UploadTest {
     }
 
     /** The process dies right after the intent is recorded, before the commit is sent. */
-    private record DyingOnceIntended(EffectRecords store) implements EffectRecords {
+    private static final class DyingOnceIntended extends ForwardingEffects {
+        DyingOnceIntended(EffectRecords store) {
+            super(store);
+        }
+
         @Override
         public ExternalEffect intend(String effectKey, String requestJson) {
             store.intend(effectKey, requestJson);
             throw new IllegalStateException("simulated process death before the commit was sent");
-        }
-
-        @Override
-        public void confirm(String effectKey, String responseJson) {
-            store.confirm(effectKey, responseJson);
-        }
-
-        @Override
-        public void markAbsent(String effectKey) {
-            store.markAbsent(effectKey);
-        }
-
-        @Override
-        public Optional<ExternalEffect> find(String effectKey) {
-            return store.find(effectKey);
-        }
-
-        @Override
-        public List<ExternalEffect> ofStage() {
-            return store.ofStage();
         }
     }
 }
